@@ -1,0 +1,249 @@
+/**
+ * An incremental decoder for `text/event-stream`, following the WHATWG HTML Standard,
+ * "9.2.6 Interpreting an event stream":
+ * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ */
+import { SseProtocolError } from './errors.js';
+import type { SseDecoderOptions, SseEvent } from './types.js';
+
+const LF = 10;
+const SPACE = 32;
+const BOM = '\uFEFF';
+const DEFAULT_MAX_EVENT_SIZE = 8 * 1024 * 1024;
+const ASCII_DIGITS = /^[0-9]+$/;
+
+/**
+ * Turns chunks of an event stream (bytes or text, split anywhere) into events.
+ *
+ * Follows the spec to the letter: UTF-8 decoding that survives code points split across chunks
+ * (invalid bytes become U+FFFD), one leading BOM stripped, CR, LF and CRLF line ends (a CRLF split
+ * across chunks counts once), comments, one leading space removed from values, `data` lines joined
+ * with LF, `id` persisting across events (ignored when it holds NUL), `retry` only when all ASCII
+ * digits, and an event left unterminated at the end of the stream dropped. Bad input never throws.
+ *
+ * @example
+ * ```ts
+ * import { SseDecoder } from 'sse-rx-codec';
+ * const decoder = new SseDecoder({ onEvent: (e) => console.log(e) });
+ * decoder.feed('event: tick\nid: 1\nda');
+ * decoder.feed(new TextEncoder().encode('ta: 42\n\n'));
+ * // { type: 'tick', data: '42', lastEventId: '1' }
+ * ```
+ * @public
+ */
+export class SseDecoder {
+  /** The last event id seen so far: what a reconnecting client sends as `Last-Event-ID`. */
+  lastEventId: string;
+
+  private readonly options: SseDecoderOptions;
+  private readonly maxEventSize: number;
+  private utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  private started = false;
+  /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
+  private skipLeadingLF = false;
+  /** Pieces of a line whose end has not arrived yet. */
+  private pendingParts: string[] = [];
+  private pendingSize = 0;
+  /** Skipping the rest of an event that went past `maxEventSize`. */
+  private discarding = false;
+  private data = '';
+  private eventType = '';
+  private idBuffer: string;
+
+  /** @param options - callbacks and limits, see {@link SseDecoderOptions}. */
+  constructor(options: SseDecoderOptions = {}) {
+    this.options = options;
+    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    this.lastEventId = this.idBuffer = options.lastEventId ?? '';
+  }
+
+  /**
+   * Feeds the next chunk of the stream. Bytes are decoded as UTF-8 with state kept across calls.
+   * @param chunk - bytes or already-decoded text, of any size (empty is fine).
+   */
+  feed(chunk: Uint8Array | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk, { stream: true });
+    if (text.length > 0) this.feedText(text);
+  }
+
+  /**
+   * Ends the stream: flushes an incomplete UTF-8 sequence and, as the spec says, drops an event
+   * that no blank line terminated. The decoder is then ready for a new stream (with the same
+   * last event id, as a reconnecting client keeps it).
+   */
+  end(): void {
+    const rest = this.utf8.decode();
+    if (rest.length > 0) this.feedText(rest);
+    this.startNewStream();
+  }
+
+  /** Forgets everything, the last event id included (set back to the constructor's `lastEventId`). */
+  reset(): void {
+    this.startNewStream();
+    this.lastEventId = this.idBuffer = this.options.lastEventId ?? '';
+  }
+
+  private startNewStream(): void {
+    this.utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+    this.started = false;
+    this.skipLeadingLF = false;
+    this.pendingParts = [];
+    this.pendingSize = 0;
+    this.discarding = false;
+    this.data = '';
+    this.eventType = '';
+  }
+
+  private feedText(text: string): void {
+    let position = 0;
+    const length = text.length;
+    if (!this.started) {
+      this.started = true;
+      // "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are present."
+      if (text.startsWith(BOM)) position = 1;
+    }
+    if (this.skipLeadingLF) {
+      this.skipLeadingLF = false;
+      if (text.charCodeAt(position) === LF) position++;
+    }
+    // Positions of the next CR and LF, searched again only once passed: one scan of the text.
+    let nextLF = -1;
+    let nextCR = -1;
+    while (position < length) {
+      if (nextLF < position) nextLF = indexOrEnd(text, '\n', position);
+      if (nextCR < position) nextCR = indexOrEnd(text, '\r', position);
+      const lineEnd = nextLF < nextCR ? nextLF : nextCR;
+      if (lineEnd === length) {
+        this.keepPartialLine(text.slice(position));
+        return;
+      }
+      let line = text.slice(position, lineEnd);
+      if (this.pendingParts.length > 0) {
+        this.pendingParts.push(line);
+        line = this.pendingParts.join('');
+        this.pendingParts = [];
+        this.pendingSize = 0;
+      }
+      this.processLine(line);
+      position = lineEnd + 1;
+      // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
+      // character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE
+      // RETURN (CR) character."
+      if (lineEnd === nextCR) {
+        if (position === length) this.skipLeadingLF = true;
+        else if (text.charCodeAt(position) === LF) position++;
+      }
+    }
+  }
+
+  private keepPartialLine(part: string): void {
+    if (this.discarding) return;
+    this.pendingSize += part.length;
+    if (this.pendingSize + this.data.length > this.maxEventSize) {
+      this.startDiscarding(this.pendingParts[0] ?? part);
+      return;
+    }
+    this.pendingParts.push(part);
+  }
+
+  private startDiscarding(line: string): void {
+    this.discarding = true;
+    this.pendingParts = [];
+    this.pendingSize = 0;
+    this.data = '';
+    this.options.onError?.(
+      new SseProtocolError(
+        'max-size-exceeded',
+        `An event went past maxEventSize (${this.maxEventSize} characters); it was dropped. Raise maxEventSize if such events are expected.`,
+        { line },
+      ),
+    );
+  }
+
+  private processLine(line: string): void {
+    // "If the line is empty (a blank line): Dispatch the event."
+    if (line.length === 0) {
+      if (this.discarding) {
+        this.discarding = false;
+        this.eventType = '';
+        return;
+      }
+      this.dispatch();
+      return;
+    }
+    if (this.discarding) return;
+    const colon = line.indexOf(':');
+    // "If the line starts with a U+003A COLON character (:): Ignore the line." (we report it)
+    if (colon === 0) {
+      this.options.onComment?.(line.charCodeAt(1) === SPACE ? line.slice(2) : line.slice(1));
+      return;
+    }
+    if (colon === -1) {
+      // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
+      // Process the field using the whole line as the field name, and the empty string as the field value."
+      this.processField(line, '');
+      return;
+    }
+    // "Let value be the characters after the first colon. If value starts with a U+0020 SPACE
+    // character, remove it from value."
+    const valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+    this.processField(line.slice(0, colon), line.slice(valueStart));
+  }
+
+  private processField(field: string, value: string): void {
+    switch (field) {
+      case 'data':
+        // "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
+        // character to the data buffer."
+        this.data += value + '\n';
+        if (this.data.length > this.maxEventSize) this.startDiscarding(value);
+        return;
+      case 'event':
+        this.eventType = value;
+        return;
+      case 'id':
+        // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to
+        // the field value. Otherwise, ignore the field."
+        if (!value.includes('\0')) this.idBuffer = value;
+        return;
+      case 'retry':
+        // "If the field value consists of only ASCII digits, then interpret the field value as an
+        // integer in base ten, and set the event stream's reconnection time to that integer.
+        // Otherwise, ignore the field."
+        if (ASCII_DIGITS.test(value)) this.options.onRetry?.(Number.parseInt(value, 10));
+        else
+          this.options.onError?.(
+            new SseProtocolError('invalid-retry', `Ignored retry field "${value}": it must be ASCII digits only.`, {
+              field,
+              line: `${field}:${value}`,
+            }),
+          );
+        return;
+      default:
+      // "Otherwise: The field is ignored."
+    }
+  }
+
+  private dispatch(): void {
+    // "Set the last event ID string of the event source to the value of the last event ID buffer."
+    this.lastEventId = this.idBuffer;
+    // "If the data buffer is an empty string, set the data buffer and the event type buffer to the
+    // empty string and return."
+    if (this.data.length === 0) {
+      this.eventType = '';
+      return;
+    }
+    // "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the
+    // last character from the data buffer." (Every data line appends one, so it always is.)
+    const data = this.data.slice(0, -1);
+    const type = this.eventType.length > 0 ? this.eventType : 'message';
+    this.data = '';
+    this.eventType = '';
+    this.options.onEvent?.({ type, data, lastEventId: this.lastEventId });
+  }
+}
+
+function indexOrEnd(text: string, search: string, from: number): number {
+  const index = text.indexOf(search, from);
+  return index === -1 ? text.length : index;
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { SseDecoder } from '../src/index.js';
+import { cutEvery, decodeChunks, decodeText, ev, utf8 } from './helpers.js';
+
+describe('SseDecoder: lines and line ends', () => {
+  it('dispatches an event on a blank line', () => {
+    expect(decodeText('data: hello\n\n').events).toEqual([ev('hello')]);
+  });
+
+  it('accepts LF, CR and CRLF line ends mixed freely', () => {
+    const text = 'data: a\r\ndata: b\rdata: c\n\r\ndata: d\r\r';
+    expect(decodeText(text).events).toEqual([ev('a\nb\nc'), ev('d')]);
+  });
+
+  it('counts a CRLF split across two chunks as one line end', () => {
+    expect(decodeChunks(['data: a\r', '\ndata: b\r', '\n\r', '\n']).events).toEqual([ev('a\nb')]);
+  });
+
+  it('ends a line at a CR that ends a chunk even when the next chunk starts with text', () => {
+    expect(decodeChunks(['data: a\r', 'data: b\n', '\n']).events).toEqual([ev('a\nb')]);
+    expect(decodeChunks(['data: a\r', '\r']).events).toEqual([ev('a')]);
+  });
+
+  it('handles every chunking of a stream down to one byte at a time', () => {
+    const bytes = utf8('event: e\r\nid: 1\r\ndata: x\r\n\r\ndata: y\n\n');
+    const whole = decodeChunks([bytes]);
+    for (const size of [1, 2, 3, 5, 7]) expect(decodeChunks(cutEvery(bytes, size))).toEqual(whole);
+    expect(whole.events).toEqual([ev('x', 'e', '1'), ev('y', 'message', '1')]);
+  });
+});
+
+describe('SseDecoder: UTF-8 and the BOM', () => {
+  it('decodes code points split across chunks', () => {
+    const bytes = utf8('data: 日本 😀\n\n');
+    expect(decodeChunks(cutEvery(bytes, 1)).events).toEqual([ev('日本 😀')]);
+  });
+
+  it('turns invalid bytes into U+FFFD', () => {
+    const bytes = new Uint8Array([...utf8('data: a'), 0xff, 0xc3, ...utf8('\n\n')]);
+    expect(decodeChunks([bytes]).events).toEqual([ev('a\uFFFD\uFFFD')]);
+  });
+
+  it('strips one BOM at the very start only', () => {
+    expect(decodeText('\uFEFFdata: a\n\n').events).toEqual([ev('a')]);
+    expect(decodeText('\uFEFF\uFEFFdata: a\n\n').events).toEqual([]);
+    expect(decodeText('data: \uFEFFa\n\n').events).toEqual([ev('\uFEFFa')]);
+  });
+
+  it('strips a BOM whose bytes arrive split', () => {
+    expect(decodeChunks([new Uint8Array([0xef]), new Uint8Array([0xbb, 0xbf]), utf8('data: a\n\n')]).events).toEqual([
+      ev('a'),
+    ]);
+  });
+
+  it('does not strip a BOM that starts a later chunk', () => {
+    expect(decodeChunks(['data: a\n\n', '\uFEFFdata: b\n\n']).events).toEqual([ev('a')]);
+  });
+});
+
+describe('SseDecoder: fields', () => {
+  it('removes exactly one space after the colon', () => {
+    expect(decodeText('data:a\n\ndata: a\n\ndata:  a\n\n').events).toEqual([ev('a'), ev('a'), ev(' a')]);
+  });
+
+  it('takes a line with no colon as a field with an empty value', () => {
+    expect(decodeText('data\n\n').events).toEqual([ev('')]);
+    expect(decodeText('data\ndata\n\n').events).toEqual([ev('\n')]);
+  });
+
+  it('reports comments and does not dispatch them', () => {
+    const result = decodeText(': ping\n:\n:no space\n\n');
+    expect(result.comments).toEqual(['ping', '', 'no space']);
+    expect(result.events).toEqual([]);
+  });
+
+  it('joins data lines with LF and removes the final LF', () => {
+    expect(decodeText('data: a\ndata:\ndata: b\n\n').events).toEqual([ev('a\n\nb')]);
+  });
+
+  it('dispatches nothing for an empty data buffer but still resets the event type', () => {
+    expect(decodeText('event: x\n\ndata: y\n\n').events).toEqual([ev('y')]);
+  });
+
+  it('defaults the event type to message and resets it after each event', () => {
+    expect(decodeText('event: a\ndata: 1\n\ndata: 2\n\nevent:\ndata: 3\n\n').events).toEqual([
+      ev('1', 'a'),
+      ev('2'),
+      ev('3'),
+    ]);
+  });
+
+  it('treats field names as case-sensitive and ignores unknown fields', () => {
+    expect(decodeText('Data: a\nEVENT: b\nfoo: c\ndata: d\n\n').events).toEqual([ev('d')]);
+  });
+
+  it('keeps everything after the first colon in the value', () => {
+    expect(decodeText('data: a: b:c\n\n').events).toEqual([ev('a: b:c')]);
+  });
+});
+
+describe('SseDecoder: id', () => {
+  it('persists the last event id across later events until changed', () => {
+    expect(decodeText('id: 1\ndata: a\n\ndata: b\n\nid: 2\ndata: c\n\n').events).toEqual([
+      ev('a', 'message', '1'),
+      ev('b', 'message', '1'),
+      ev('c', 'message', '2'),
+    ]);
+  });
+
+  it('ignores an id that contains NUL', () => {
+    const result = decodeText('id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n');
+    expect(result.events.map((e) => e.lastEventId)).toEqual(['1', '1']);
+  });
+
+  it('resets the id to empty with an empty value', () => {
+    expect(decodeText('id: 1\ndata: a\n\nid\ndata: b\n\n').events.map((e) => e.lastEventId)).toEqual(['1', '']);
+  });
+
+  it('updates lastEventId on a blank line even when nothing is dispatched', () => {
+    expect(decodeText('id: 9\n\n').lastEventId).toBe('9');
+  });
+
+  it('does not update lastEventId from an unterminated event', () => {
+    expect(decodeText('id: 1\ndata: a\n\nid: 2\ndata: b\n').lastEventId).toBe('1');
+  });
+
+  it('starts from the lastEventId option and keeps it across streams (end)', () => {
+    const seen: string[] = [];
+    const decoder = new SseDecoder({ lastEventId: '5', onEvent: (e) => seen.push(e.lastEventId) });
+    decoder.feed('data: a\n\nid: 6\n\n');
+    decoder.end();
+    decoder.feed('data: b\n\n');
+    expect(seen).toEqual(['5', '6']);
+    decoder.reset();
+    expect(decoder.lastEventId).toBe('5');
+  });
+});
+
+describe('SseDecoder: retry', () => {
+  it('reports a retry made of ASCII digits only', () => {
+    expect(decodeText('retry: 1500\n').retries).toEqual([1500]);
+    expect(decodeText('retry:0\n').retries).toEqual([0]);
+  });
+
+  it('ignores and reports any other retry value', () => {
+    const result = decodeText('retry: 1.5\nretry: -1\nretry: 1e3\nretry:\nretry:  10\nretry: ١\n');
+    expect(result.retries).toEqual([]);
+    expect(result.errors).toEqual(Array(6).fill('invalid-retry'));
+  });
+});
+
+describe('SseDecoder: end of stream', () => {
+  it('drops an event not terminated by a blank line', () => {
+    expect(decodeText('data: a\n\ndata: b\n').events).toEqual([ev('a')]);
+    expect(decodeText('data: a\n\ndata: b').events).toEqual([ev('a')]);
+  });
+
+  it('starts fresh after end(): a partial line does not leak into the next stream', () => {
+    const events: string[] = [];
+    const decoder = new SseDecoder({ onEvent: (e) => events.push(e.data) });
+    decoder.feed('data: partial');
+    decoder.end();
+    decoder.feed('data: next\n\n');
+    expect(events).toEqual(['next']);
+  });
+});
+
+describe('SseDecoder: maxEventSize', () => {
+  it('drops an endless line past the limit with a typed error, then goes on', () => {
+    const chunks = ['data: ', ...Array(20).fill('x'.repeat(10)), '\n\n', 'data: ok\n\n'];
+    const result = decodeChunks(chunks, { maxEventSize: 100 });
+    expect(result.errors).toEqual(['max-size-exceeded']);
+    expect(result.events).toEqual([ev('ok')]);
+  });
+
+  it('drops an event whose many data lines go past the limit', () => {
+    const text = 'data: 0123456789\n'.repeat(20) + '\ndata: ok\n\n';
+    const result = decodeText(text, { maxEventSize: 100 });
+    expect(result.errors).toEqual(['max-size-exceeded']);
+    expect(result.events).toEqual([ev('ok')]);
+  });
+
+  it('keeps memory bounded for a gigabyte-scale stream of comments', () => {
+    const result = decodeChunks(
+      (function* () {
+        for (let i = 0; i < 2000; i++) yield ': ' + 'c'.repeat(5000) + '\n';
+        yield 'data: after\n\n';
+      })(),
+    );
+    expect(result.comments).toHaveLength(2000);
+    expect(result.events).toEqual([ev('after')]);
+  });
+});

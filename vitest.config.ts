@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/** Tests run against the TypeScript sources through the `source` export condition: no build first. */
+const conditions = ['source', 'import', 'module', 'node', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // The JSON report feeds the `N passed, N failed` line that .ci/run prints.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
