@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests run against the TypeScript sources through the `source` export condition: no build first. */
-const conditions = ['source', 'import', 'module', 'node', 'default'];
+/** Tests run against the TypeScript sources through our own `sse-rx-source` export condition (not `source`: peers such as eventsource-parser publish that one): no build first. */
+const conditions = ['sse-rx-source', 'import', 'module', 'node', 'default'];
 
 export default defineConfig({
   resolve: { conditions },

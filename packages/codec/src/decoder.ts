@@ -5,6 +5,7 @@
  */
 import { SseProtocolError } from './errors.js';
 import type { SseDecoderOptions, SseEvent } from './types.js';
+import { Utf8ChunkDecoder } from './utf8.js';
 
 const LF = 10;
 const SPACE = 32;
@@ -37,7 +38,7 @@ export class SseDecoder {
 
   private readonly options: SseDecoderOptions;
   private readonly maxEventSize: number;
-  private utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  private utf8 = new Utf8ChunkDecoder();
   private started = false;
   /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
   private skipLeadingLF = false;
@@ -47,6 +48,7 @@ export class SseDecoder {
   /** Skipping the rest of an event that went past `maxEventSize`. */
   private discarding = false;
   private data = '';
+  private hasData = false;
   private eventType = '';
   private idBuffer: string;
 
@@ -62,7 +64,7 @@ export class SseDecoder {
    * @param chunk - bytes or already-decoded text, of any size (empty is fine).
    */
   feed(chunk: Uint8Array | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk);
     if (text.length > 0) this.feedText(text);
   }
 
@@ -72,7 +74,7 @@ export class SseDecoder {
    * last event id, as a reconnecting client keeps it).
    */
   end(): void {
-    const rest = this.utf8.decode();
+    const rest = this.utf8.flush();
     if (rest.length > 0) this.feedText(rest);
     this.startNewStream();
   }
@@ -84,13 +86,14 @@ export class SseDecoder {
   }
 
   private startNewStream(): void {
-    this.utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+    this.utf8 = new Utf8ChunkDecoder();
     this.started = false;
     this.skipLeadingLF = false;
     this.pendingParts = [];
     this.pendingSize = 0;
     this.discarding = false;
     this.data = '';
+    this.hasData = false;
     this.eventType = '';
   }
 
@@ -151,6 +154,7 @@ export class SseDecoder {
     this.pendingParts = [];
     this.pendingSize = 0;
     this.data = '';
+    this.hasData = false;
     this.options.onError?.(
       new SseProtocolError(
         'max-size-exceeded',
@@ -187,16 +191,15 @@ export class SseDecoder {
     // "Let value be the characters after the first colon. If value starts with a U+0020 SPACE
     // character, remove it from value."
     const valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
-    this.processField(line.slice(0, colon), line.slice(valueStart));
+    // Hot path: compare the field name in place instead of slicing it out.
+    if (colon === 4 && line.startsWith('data')) this.appendData(line.slice(valueStart));
+    else this.processField(line.slice(0, colon), line.slice(valueStart));
   }
 
   private processField(field: string, value: string): void {
     switch (field) {
       case 'data':
-        // "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
-        // character to the data buffer."
-        this.data += value + '\n';
-        if (this.data.length > this.maxEventSize) this.startDiscarding(value);
+        this.appendData(value);
         return;
       case 'event':
         this.eventType = value;
@@ -224,20 +227,35 @@ export class SseDecoder {
     }
   }
 
+  /**
+   * "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF)
+   * character to the data buffer." Kept without the trailing LF (`hasData` says the buffer is
+   * not empty), which is what dispatch would remove anyway.
+   */
+  private appendData(value: string): void {
+    if (this.hasData) this.data += '\n' + value;
+    else {
+      this.data = value;
+      this.hasData = true;
+    }
+    if (this.data.length > this.maxEventSize) this.startDiscarding(value);
+  }
+
   private dispatch(): void {
     // "Set the last event ID string of the event source to the value of the last event ID buffer."
     this.lastEventId = this.idBuffer;
     // "If the data buffer is an empty string, set the data buffer and the event type buffer to the
     // empty string and return."
-    if (this.data.length === 0) {
+    if (!this.hasData) {
       this.eventType = '';
       return;
     }
     // "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the
-    // last character from the data buffer." (Every data line appends one, so it always is.)
-    const data = this.data.slice(0, -1);
+    // last character from the data buffer." (`data` is kept without it: see appendData.)
+    const data = this.data;
     const type = this.eventType.length > 0 ? this.eventType : 'message';
     this.data = '';
+    this.hasData = false;
     this.eventType = '';
     this.options.onEvent?.({ type, data, lastEventId: this.lastEventId });
   }
