@@ -109,9 +109,10 @@ export class SseDecoder {
       this.skipLeadingLF = false;
       if (text.charCodeAt(position) === LF) position++;
     }
-    // Positions of the next CR and LF, searched again only once passed: one scan of the text.
+    // Positions of the next CR, LF and colon, searched again only once passed: one scan of the text.
     let nextLF = -1;
     let nextCR = -1;
+    let nextColon = -1;
     while (position < length) {
       if (nextLF < position) nextLF = indexOrEnd(text, '\n', position);
       if (nextCR < position) nextCR = indexOrEnd(text, '\r', position);
@@ -120,14 +121,16 @@ export class SseDecoder {
         this.keepPartialLine(text.slice(position));
         return;
       }
-      let line = text.slice(position, lineEnd);
       if (this.pendingParts.length > 0) {
-        this.pendingParts.push(line);
-        line = this.pendingParts.join('');
+        this.pendingParts.push(text.slice(position, lineEnd));
+        const line = this.pendingParts.join('');
         this.pendingParts = [];
         this.pendingSize = 0;
+        this.processLine(line, 0, line.length, line.indexOf(':'));
+      } else {
+        if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
+        this.processLine(text, position, lineEnd, nextColon < lineEnd ? nextColon : -1);
       }
-      this.processLine(line);
       position = lineEnd + 1;
       // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
       // character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE
@@ -164,9 +167,10 @@ export class SseDecoder {
     );
   }
 
-  private processLine(line: string): void {
+  /** Processes the line `text[start, end)`, whose first colon is at `colon` (-1 for none), in place. */
+  private processLine(text: string, start: number, end: number, colon: number): void {
     // "If the line is empty (a blank line): Dispatch the event."
-    if (line.length === 0) {
+    if (start === end) {
       if (this.discarding) {
         this.discarding = false;
         this.eventType = '';
@@ -176,24 +180,26 @@ export class SseDecoder {
       return;
     }
     if (this.discarding) return;
-    const colon = line.indexOf(':');
     // "If the line starts with a U+003A COLON character (:): Ignore the line." (we report it)
-    if (colon === 0) {
-      this.options.onComment?.(line.charCodeAt(1) === SPACE ? line.slice(2) : line.slice(1));
+    if (colon === start) {
+      this.options.onComment?.(text.slice(text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end));
       return;
     }
     if (colon === -1) {
       // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
       // Process the field using the whole line as the field name, and the empty string as the field value."
-      this.processField(line, '');
+      this.processField(text.slice(start, end), '');
       return;
     }
     // "Let value be the characters after the first colon. If value starts with a U+0020 SPACE
     // character, remove it from value."
-    const valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
-    // Hot path: compare the field name in place instead of slicing it out.
-    if (colon === 4 && line.startsWith('data')) this.appendData(line.slice(valueStart));
-    else this.processField(line.slice(0, colon), line.slice(valueStart));
+    const valueStart = text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
+    // Hot path: compare the common field names in place instead of slicing them out.
+    const nameLength = colon - start;
+    if (nameLength === 4 && text.startsWith('data', start)) this.appendData(text.slice(valueStart, end));
+    else if (nameLength === 2 && text.startsWith('id', start)) this.setId(text.slice(valueStart, end));
+    else if (nameLength === 5 && text.startsWith('event', start)) this.eventType = text.slice(valueStart, end);
+    else this.processField(text.slice(start, colon), text.slice(valueStart, end));
   }
 
   private processField(field: string, value: string): void {
@@ -205,9 +211,7 @@ export class SseDecoder {
         this.eventType = value;
         return;
       case 'id':
-        // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to
-        // the field value. Otherwise, ignore the field."
-        if (!value.includes('\0')) this.idBuffer = value;
+        this.setId(value);
         return;
       case 'retry':
         // "If the field value consists of only ASCII digits, then interpret the field value as an
@@ -225,6 +229,12 @@ export class SseDecoder {
       default:
       // "Otherwise: The field is ignored."
     }
+  }
+
+  private setId(value: string): void {
+    // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to
+    // the field value. Otherwise, ignore the field."
+    if (!value.includes('\0')) this.idBuffer = value;
   }
 
   /**
