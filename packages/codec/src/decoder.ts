@@ -47,6 +47,8 @@ export class SseDecoder {
   private pendingSize = 0;
   /** Skipping the rest of an event that went past `maxEventSize`. */
   private discarding = false;
+  /** Skipping the rest of a line that is not needed (oversized, or inside a dropped event). */
+  private skippingLine = false;
   private data = '';
   private hasData = false;
   private eventType = '';
@@ -92,6 +94,7 @@ export class SseDecoder {
     this.pendingParts = [];
     this.pendingSize = 0;
     this.discarding = false;
+    this.skippingLine = false;
     this.data = '';
     this.hasData = false;
     this.eventType = '';
@@ -121,7 +124,10 @@ export class SseDecoder {
         this.keepPartialLine(text.slice(position));
         return;
       }
-      if (this.pendingParts.length > 0) {
+      if (this.skippingLine) {
+        // The end of a line that keepPartialLine chose to skip.
+        this.skippingLine = false;
+      } else if (this.pendingParts.length > 0) {
         this.pendingParts.push(text.slice(position, lineEnd));
         const line = this.pendingParts.join('');
         this.pendingParts = [];
@@ -143,10 +149,16 @@ export class SseDecoder {
   }
 
   private keepPartialLine(part: string): void {
-    if (this.discarding) return;
+    if (this.skippingLine) return;
+    if (this.discarding) {
+      // A non-blank line inside a dropped event: nothing of it is needed.
+      this.skippingLine = true;
+      return;
+    }
     this.pendingSize += part.length;
     if (this.pendingSize + this.data.length > this.maxEventSize) {
       this.startDiscarding(this.pendingParts[0] ?? part);
+      this.skippingLine = true;
       return;
     }
     this.pendingParts.push(part);
@@ -161,7 +173,7 @@ export class SseDecoder {
     this.options.onError?.(
       new SseProtocolError(
         'max-size-exceeded',
-        `An event went past maxEventSize (${this.maxEventSize} characters); it was dropped. Raise maxEventSize if such events are expected.`,
+        `A line plus the data buffered for its event went past maxEventSize (${this.maxEventSize} characters); it was dropped. Raise maxEventSize if such events are expected.`,
         { line },
       ),
     );
@@ -180,6 +192,10 @@ export class SseDecoder {
       return;
     }
     if (this.discarding) return;
+    if (end - start + this.data.length > this.maxEventSize) {
+      this.startDiscarding(text.slice(start, end));
+      return;
+    }
     // "If the line starts with a U+003A COLON character (:): Ignore the line." (we report it)
     if (colon === start) {
       this.options.onComment?.(text.slice(text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end));
@@ -248,7 +264,6 @@ export class SseDecoder {
       this.data = value;
       this.hasData = true;
     }
-    if (this.data.length > this.maxEventSize) this.startDiscarding(value);
   }
 
   private dispatch(): void {

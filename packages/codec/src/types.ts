@@ -57,8 +57,9 @@ export interface SseDecoderOptions {
    */
   onError?: (error: SseProtocolError) => void;
   /**
-   * The largest event, in UTF-16 code units of pending line plus buffered data, the decoder keeps
-   * in memory. A stream that goes past it gets a `max-size-exceeded` error and the event is dropped.
+   * The most the decoder keeps in memory, in UTF-16 code units: any one line plus the data already
+   * buffered for its event. A stream that goes past it gets a `max-size-exceeded` error and the rest
+   * of that event is skipped up to its blank line. Whole-chunk or byte-by-byte, the result is the same.
    * @defaultValue 8 MiB (8,388,608)
    */
   maxEventSize?: number;

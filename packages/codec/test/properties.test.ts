@@ -75,7 +75,7 @@ describe('codec properties', () => {
     );
   });
 
-  it('gives the same result for any chunking of arbitrary bytes, and never throws', () => {
+  it('gives the same result for any chunking of arbitrary bytes, size limit included, and never throws', () => {
     const sseish = fc.array(
       fc.oneof(
         fc.uint8Array({ maxLength: 12 }),
@@ -91,6 +91,9 @@ describe('codec properties', () => {
         }),
         ([bytes, cuts]) => {
           expect(decodeChunks(cutAt(bytes, cuts))).toEqual(decodeChunks([bytes]));
+          // With a tiny size limit too: where an oversized event is cut off must not depend on chunking.
+          const tiny = { maxEventSize: 12 };
+          expect(decodeChunks(cutAt(bytes, cuts), tiny)).toEqual(decodeChunks([bytes], tiny));
         },
       ),
       { numRuns: 1000 },
