@@ -1,5 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline, Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { finalize, Observable } from 'rxjs';
 import { SseDecoder, type SseEvent } from 'sse-rx-codec';
 
@@ -65,4 +67,15 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A node:http server that answers every request with the Web `Response` of `handler`, as Hono's Node adapter does. */
+export function listenFetch(handler: (request: Request) => Response): Promise<TestServer> {
+  return listen((req, res) => {
+    const response = handler(new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers: req.headers as HeadersInit }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.flushHeaders();
+    if (response.body) pipeline(Readable.fromWeb(response.body as NodeReadableStream), res, () => undefined);
+    else res.end();
+  });
 }
