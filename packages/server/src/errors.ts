@@ -1,0 +1,32 @@
+import { SseError } from 'sse-rx-codec';
+
+/**
+ * A client read too slowly: its send buffer went past `backpressure.maxBufferBytes` under the
+ * `'close'` policy, so the sink closed the connection and unsubscribed from the source.
+ *
+ * The client will reconnect (browsers do by themselves) and can resume with `Last-Event-ID`.
+ * Raise `maxBufferBytes`, or choose `'drop-oldest'` / `'drop-newest'`, to keep slow clients.
+ *
+ * @example
+ * ```ts
+ * import { SseSlowClientError } from 'sse-rx-server';
+ * const error = new SseSlowClientError(1_048_576);
+ * console.log(error.name, error.maxBufferBytes);
+ * // SseSlowClientError 1048576
+ * ```
+ * @public
+ */
+export class SseSlowClientError extends SseError {
+  override name = 'SseSlowClientError';
+  /** The bound that was exceeded, in bytes. */
+  readonly maxBufferBytes: number;
+
+  /** @param maxBufferBytes - the configured bound that the client's buffer went past. */
+  constructor(maxBufferBytes: number) {
+    super(
+      `SSE client too slow: more than ${maxBufferBytes} bytes waiting, connection closed. ` +
+        `Raise backpressure.maxBufferBytes or use the 'drop-oldest' or 'drop-newest' policy.`,
+    );
+    this.maxBufferBytes = maxBufferBytes;
+  }
+}

@@ -1,0 +1,108 @@
+import { Subscription, type Observable } from 'rxjs';
+import { encode, type SseMessage } from 'sse-rx-codec';
+import { SseSlowClientError } from '../errors.js';
+import { createWriteQueue, type BackpressureConfig, type FrameTarget } from './writeQueue.js';
+
+/**
+ * Options shared by every sink ({@link toReadableStream}, {@link toResponse}, {@link sendEvents}).
+ * @public
+ */
+export interface SseSinkConfig {
+  /** What to do with a client that reads slower than the source emits; see {@link BackpressureConfig}. */
+  backpressure?: BackpressureConfig;
+  /**
+   * Turns a source error into the `data` of the last message, `event: error`, sent before the
+   * stream closes. A string is sent as is, anything else as JSON; return `undefined` to close
+   * without an error event. Never exposes a stack unless you put one in.
+   * @default () => ({ message: 'Internal error' })
+   */
+  mapError?: (error: unknown) => unknown;
+}
+
+/** The connection a sink drives: writes frames, ends after them, or aborts at once. */
+export interface SinkConnection extends FrameTarget {
+  end(): void;
+  abort(reason: SseSlowClientError): void;
+}
+
+/** A running sink: unsubscribe to stop the source, call `drain` when the connection takes more. */
+export interface Pump {
+  readonly subscription: Subscription;
+  drain(): void;
+}
+
+const DEFAULT_ERROR = { message: 'Internal error' };
+
+/**
+ * Subscribes to `source$` and writes every message, encoded, through a bounded queue. Never
+ * throws: a message the codec refuses (TypeError) and a source error both take the error path.
+ */
+export function pump(source$: Observable<SseMessage>, connection: SinkConnection, config: SseSinkConfig = {}): Pump {
+  const queue = createWriteQueue(connection, config.backpressure);
+  const utf8 = new TextEncoder();
+  const subscription = new Subscription();
+  let ending = false;
+  let ended = false;
+
+  const endWhenFlushed = () => {
+    if (ending && !ended && queue.empty) {
+      ended = true;
+      connection.end();
+    }
+  };
+  const finish = () => {
+    ending = true;
+    endWhenFlushed();
+  };
+  // Returns false when the client was closed for being too slow.
+  const send = (message: SseMessage): boolean => {
+    if (queue.push(utf8.encode(encode(message)))) return true;
+    subscription.unsubscribe();
+    ended = true;
+    connection.abort(new SseSlowClientError(queue.maxBufferBytes));
+    return false;
+  };
+  const fail = (error: unknown) => {
+    subscription.unsubscribe();
+    const data = errorData(error, config.mapError);
+    try {
+      if (data !== undefined && !send({ event: 'error', data })) return;
+    } catch {
+      // mapError produced something the codec refuses: close without the event.
+    }
+    finish();
+  };
+
+  subscription.add(
+    source$.subscribe({
+      next: (message) => {
+        if (ending) return;
+        try {
+          send(message);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      error: fail,
+      complete: finish,
+    }),
+  );
+  return {
+    subscription,
+    drain() {
+      queue.drain();
+      endWhenFlushed();
+    },
+  };
+}
+
+function errorData(error: unknown, mapError: ((error: unknown) => unknown) | undefined): string | undefined {
+  let value: unknown = DEFAULT_ERROR;
+  try {
+    if (mapError) value = mapError(error);
+  } catch {
+    // A throwing mapError falls back to the generic message.
+  }
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+}

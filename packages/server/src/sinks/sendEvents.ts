@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { Subscription, type Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { sseHeaders } from '../headers.js';
+import { pump, type SseSinkConfig } from './pump.js';
+
+/**
+ * Options of {@link sendEvents}.
+ * @public
+ */
+export interface SendEventsConfig extends SseSinkConfig {
+  /**
+   * The response status.
+   * @default 200
+   */
+  status?: number;
+  /**
+   * Extra response headers, added to (and able to override) those of {@link sseHeaders}.
+   * @default {}
+   */
+  headers?: Record<string, string>;
+}
+
+/** The members of `ServerResponse` and `Http2ServerResponse` that sendEvents uses. */
+interface NodeResponse {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  flushHeaders?: () => void;
+  write(chunk: Uint8Array): boolean;
+  end(): unknown;
+  destroy(error?: Error): unknown;
+  on(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
+  off(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+}
+
+/**
+ * Streams an Observable of messages as the response to a Node request: `http`, `https`, `http2`
+ * (compatibility API), Express (`res`) and Fastify (`reply.raw`).
+ *
+ * Status and headers go out at once, so the client sees the stream open before the first event.
+ * When the client goes away (the response emits `close`) the source is unsubscribed in the same
+ * tick. Source completion ends the response after every queued message is written; a source
+ * error (or a message the codec refuses) sends an `event: error` message (see `mapError`) and
+ * ends it. A full socket queues messages up to `backpressure.maxBufferBytes`, then applies the
+ * policy. Nothing is ever thrown out of it.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { interval, map } from 'rxjs';
+ * import { sendEvents } from 'sse-rx-server';
+ * createServer((req, res) => {
+ *   sendEvents(req, res, interval(1000).pipe(map((n) => ({ event: 'tick', data: String(n) }))));
+ * }).listen(3000);
+ * // curl -N localhost:3000
+ * // event: tick
+ * // data: 0
+ * ```
+ * @param req - the request; its HTTP version decides the `connection` header.
+ * @param res - the response to stream into.
+ * @param source$ - the messages to send; subscribed once, for this client.
+ * @param config - status, extra headers, backpressure and error mapping; see {@link SendEventsConfig}.
+ * @returns the subscription to the source (unsubscribe to stop streaming; the response then stays open).
+ * @public
+ */
+export function sendEvents(
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+  source$: Observable<SseMessage>,
+  config: SendEventsConfig = {},
+): Subscription {
+  const response = res as unknown as NodeResponse;
+  // The client left before we started: there is nobody to stream to.
+  if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
+  const onDrain = () => running.drain();
+  const detach = () => {
+    running.subscription.unsubscribe();
+    response.off('close', detach);
+    response.off('error', detach);
+    response.off('drain', onDrain);
+  };
+  try {
+    response.writeHead(config.status ?? 200, { ...sseHeaders(req.httpVersionMajor), ...config.headers });
+    response.flushHeaders?.();
+  } catch {
+    // Headers already sent or invalid: the stream cannot start, but the caller must not crash.
+    response.destroy();
+  }
+  response.on('close', detach);
+  response.on('error', detach);
+  response.on('drain', onDrain);
+  const running = pump(source$, {
+    write: (frame) => response.write(frame),
+    end: () => response.end(),
+    abort: (reason) => response.destroy(reason),
+  }, config);
+  return running.subscription;
+}

@@ -1,0 +1,59 @@
+import type { Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { pump, type Pump, type SseSinkConfig } from './pump.js';
+
+/**
+ * Turns an Observable of messages into the bytes of an event stream, as a Web `ReadableStream`
+ * (Hono, Bun, Deno, Next.js route handlers, Cloudflare Workers, Node's `fetch` world).
+ *
+ * The source is subscribed when the stream starts and unsubscribed when the reader cancels it
+ * (a client disconnect). Messages are pulled by the reader: while it does not read, encoded
+ * messages wait in a queue bounded by `backpressure.maxBufferBytes`, then the policy applies
+ * (`'close'` errors the stream with `SseSlowClientError`). Completion closes the stream; a
+ * source error sends an `event: error` message (see `mapError`) and then closes it.
+ *
+ * @example
+ * ```ts
+ * import { of } from 'rxjs';
+ * import { toReadableStream } from 'sse-rx-server';
+ * const body = toReadableStream(of({ event: 'hello', data: 'world' }));
+ * console.log(await new Response(body).text());
+ * // 'event: hello\ndata: world\n\n'
+ * ```
+ * @param source$ - the messages to send; subscribed once per stream.
+ * @param config - backpressure and error mapping; see {@link SseSinkConfig}.
+ * @returns a byte stream of UTF-8 encoded `text/event-stream`.
+ * @public
+ */
+export function toReadableStream(
+  source$: Observable<SseMessage>,
+  config: SseSinkConfig = {},
+): ReadableStream<Uint8Array> {
+  let running: Pump | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        running = pump(
+          source$,
+          {
+            write(frame) {
+              controller.enqueue(frame);
+              return (controller.desiredSize ?? 0) > 0;
+            },
+            end: () => controller.close(),
+            abort: (reason) => controller.error(reason),
+          },
+          config,
+        );
+      },
+      pull() {
+        running?.drain();
+      },
+      cancel() {
+        running?.subscription.unsubscribe();
+      },
+    },
+    // One frame in the stream's own queue; the rest waits in the bounded write queue.
+    { highWaterMark: 1 },
+  );
+}

@@ -1,0 +1,49 @@
+import type { Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { sseHeaders } from '../headers.js';
+import type { SseSinkConfig } from './pump.js';
+import { toReadableStream } from './toReadableStream.js';
+
+/**
+ * Options of {@link toResponse}: a `ResponseInit` (status, extra headers) plus the sink options.
+ * @public
+ */
+export interface ToResponseConfig extends SseSinkConfig {
+  /**
+   * The response status.
+   * @default 200
+   */
+  status?: number;
+  /**
+   * Extra headers, added to (and able to override) those of {@link sseHeaders}.
+   * @default {}
+   */
+  headers?: HeadersInit;
+}
+
+/**
+ * Makes a Web `Response` that streams an Observable of messages, with the event-stream headers:
+ * return it from a Hono, Bun, Deno, Next.js or Cloudflare handler. The body is
+ * {@link toReadableStream}, so a client disconnect unsubscribes from the source.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { interval, map } from 'rxjs';
+ * import { toResponse } from 'sse-rx-server';
+ * const app = new Hono();
+ * app.get('/ticks', () => toResponse(interval(1000).pipe(map((n) => ({ data: String(n) })))));
+ * // data: 0
+ * //
+ * // data: 1
+ * ```
+ * @param source$ - the messages to send; subscribed once per response body.
+ * @param config - status, extra headers, backpressure and error mapping; see {@link ToResponseConfig}.
+ * @returns a streaming `Response` with `content-type: text/event-stream; charset=utf-8`.
+ * @public
+ */
+export function toResponse(source$: Observable<SseMessage>, config: ToResponseConfig = {}): Response {
+  const headers = new Headers(sseHeaders());
+  new Headers(config.headers).forEach((value, name) => headers.set(name, value));
+  return new Response(toReadableStream(source$, config), { status: config.status ?? 200, headers });
+}

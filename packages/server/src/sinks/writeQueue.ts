@@ -1,0 +1,106 @@
+/**
+ * What a sink does with a client that reads slower than the source emits.
+ * @public
+ */
+export interface BackpressureConfig {
+  /**
+   * The most bytes of encoded messages held for one client while its connection is full. The
+   * socket's own buffer (Node's `highWaterMark`, 16 KiB by default) comes on top of it.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxBufferBytes?: number;
+  /**
+   * What happens when a message would go past `maxBufferBytes`:
+   * `'close'` ends the connection (the client reconnects and can resume with `Last-Event-ID`),
+   * `'drop-oldest'` discards the oldest waiting messages to make room,
+   * `'drop-newest'` discards the new message.
+   * @default 'close'
+   */
+  policy?: 'close' | 'drop-oldest' | 'drop-newest';
+}
+
+/** Where a {@link WriteQueue} writes: `write` returns false when the connection is full. */
+export interface FrameTarget {
+  write(frame: Uint8Array): boolean;
+}
+
+/** A bounded queue of encoded frames in front of a connection that may be full. */
+export interface WriteQueue {
+  /** Writes the frame now, or queues it while the target is full. False: over the bound under `'close'`. */
+  push(frame: Uint8Array): boolean;
+  /** The target can take more: writes queued frames until it is full again. */
+  drain(): void;
+  /** True when nothing waits in the queue. */
+  readonly empty: boolean;
+  /** Bytes waiting in the queue. */
+  readonly bufferedBytes: number;
+  /** Frames discarded by a drop policy so far. */
+  readonly dropped: number;
+  /** The bound in force, in bytes. */
+  readonly maxBufferBytes: number;
+}
+
+const DEFAULT_MAX_BUFFER_BYTES = 1024 * 1024;
+
+/** Creates the bounded queue both sinks share, applying the {@link BackpressureConfig} policy. */
+export function createWriteQueue(target: FrameTarget, config: BackpressureConfig = {}): WriteQueue {
+  const maxBufferBytes = config.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
+  const policy = config.policy ?? 'close';
+  const frames: Uint8Array[] = [];
+  let head = 0;
+  let bufferedBytes = 0;
+  let dropped = 0;
+  let full = false;
+
+  const shift = (): Uint8Array => {
+    const frame = frames[head]!;
+    frames[head++] = EMPTY;
+    bufferedBytes -= frame.byteLength;
+    // Compact now and then so a long-lived queue does not keep a growing array of holes.
+    if (head > 1024 && head * 2 > frames.length) {
+      frames.splice(0, head);
+      head = 0;
+    }
+    return frame;
+  };
+
+  return {
+    push(frame) {
+      if (!full && frames.length === head) {
+        full = !target.write(frame);
+        return true;
+      }
+      if (bufferedBytes + frame.byteLength > maxBufferBytes) {
+        if (policy === 'close') return false;
+        if (policy === 'drop-newest' || frame.byteLength > maxBufferBytes) {
+          dropped++;
+          return true;
+        }
+        while (bufferedBytes + frame.byteLength > maxBufferBytes) {
+          shift();
+          dropped++;
+        }
+      }
+      frames.push(frame);
+      bufferedBytes += frame.byteLength;
+      return true;
+    },
+    drain() {
+      full = false;
+      while (!full && frames.length > head) full = !target.write(shift());
+      if (frames.length === head) frames.length = head = 0;
+    },
+    get empty() {
+      return frames.length === head;
+    },
+    get bufferedBytes() {
+      return bufferedBytes;
+    },
+    get dropped() {
+      return dropped;
+    },
+    maxBufferBytes,
+  };
+}
+
+const EMPTY = new Uint8Array(0);

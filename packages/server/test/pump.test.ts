@@ -1,0 +1,82 @@
+import { of, Subject, throwError } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { describe, expect, it } from 'vitest';
+import { SseSlowClientError } from '../src/index.js';
+import { pump } from '../src/sinks/pump.js';
+
+function connection(room = Infinity) {
+  const text: string[] = [];
+  const state = { ended: false, aborted: undefined as unknown };
+  const utf8 = new TextDecoder();
+  let left = room;
+  return {
+    text,
+    state,
+    write(frame: Uint8Array) {
+      text.push(utf8.decode(frame));
+      return --left > 0;
+    },
+    end: () => (state.ended = true),
+    abort: (reason: unknown) => (state.aborted = reason),
+    refill: () => (left = room),
+  };
+}
+
+describe('pump', () => {
+  it('writes encoded messages and ends when the source completes', () => {
+    const target = connection();
+    pump(of({ data: 'a' }, { event: 'x', data: 'b' }), target);
+    expect(target.text.join('')).toBe('data: a\n\nevent: x\ndata: b\n\n');
+    expect(target.state.ended).toBe(true);
+  });
+
+  it('sends a generic error event on a source error, never the stack', () => {
+    const target = connection();
+    pump(throwError(() => new Error('secret')), target);
+    expect(target.text.join('')).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+    expect(target.state.ended).toBe(true);
+  });
+
+  it('lets mapError choose the data, or skip the error event', () => {
+    const mapped = connection();
+    pump(throwError(() => new Error('gone')), mapped, { mapError: (e) => (e as Error).message });
+    expect(mapped.text.join('')).toBe('event: error\ndata: gone\n\n');
+    const silent = connection();
+    pump(throwError(() => new Error('gone')), silent, { mapError: () => undefined });
+    expect(silent.text).toEqual([]);
+    expect(silent.state.ended).toBe(true);
+  });
+
+  it('takes the error path for a message the codec refuses, and unsubscribes', () => {
+    const source = new Subject<SseMessage>();
+    const target = connection();
+    const running = pump(source, target);
+    source.next({ event: 'a\nid: 1', data: 'x' });
+    expect(target.text.join('')).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+    expect(running.subscription.closed).toBe(true);
+    expect(source.observed).toBe(false);
+  });
+
+  it('ends only after the queued messages are written', () => {
+    const source = new Subject<SseMessage>();
+    const target = connection(1);
+    const running = pump(source, target);
+    source.next({ data: '1' });
+    source.next({ data: '2' });
+    source.complete();
+    expect(target.state.ended).toBe(false);
+    target.refill();
+    running.drain();
+    expect(target.text.join('')).toBe('data: 1\n\ndata: 2\n\n');
+    expect(target.state.ended).toBe(true);
+  });
+
+  it('aborts with SseSlowClientError and unsubscribes when the bound is passed', () => {
+    const source = new Subject<SseMessage>();
+    const target = connection(1);
+    pump(source, target, { backpressure: { maxBufferBytes: 20 } });
+    for (let i = 0; i < 5; i++) source.next({ data: 'xxxxxxxx' });
+    expect(target.state.aborted).toBeInstanceOf(SseSlowClientError);
+    expect(source.observed).toBe(false);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { createWriteQueue } from '../src/sinks/writeQueue.js';
+
+/** A target that accepts `capacity` frames, then reports full until `take()` empties it. */
+function target(capacity: number) {
+  const written: number[] = [];
+  let room = capacity;
+  return {
+    written,
+    take: () => (room = capacity),
+    write(frame: Uint8Array) {
+      written.push(frame[0]!);
+      return --room > 0;
+    },
+  };
+}
+const frame = (tag: number, size = 10) => new Uint8Array(size).fill(tag);
+
+describe('createWriteQueue', () => {
+  it('writes straight through while the target has room', () => {
+    const sink = target(10);
+    const queue = createWriteQueue(sink);
+    queue.push(frame(1));
+    queue.push(frame(2));
+    expect(sink.written).toEqual([1, 2]);
+    expect(queue.empty).toBe(true);
+  });
+
+  it('queues while the target is full and writes the queue in order on drain', () => {
+    const sink = target(1);
+    const queue = createWriteQueue(sink);
+    for (let tag = 1; tag <= 4; tag++) queue.push(frame(tag));
+    expect(sink.written).toEqual([1]);
+    expect(queue.bufferedBytes).toBe(30);
+    sink.take();
+    queue.drain();
+    expect(sink.written).toEqual([1, 2]);
+    sink.take();
+    queue.drain();
+    sink.take();
+    queue.drain();
+    expect(sink.written).toEqual([1, 2, 3, 4]);
+    expect(queue.empty).toBe(true);
+  });
+
+  it("refuses a frame over the bound under the default 'close' policy", () => {
+    const queue = createWriteQueue(target(1), { maxBufferBytes: 25 });
+    expect(queue.push(frame(1))).toBe(true);
+    expect(queue.push(frame(2))).toBe(true);
+    expect(queue.push(frame(3))).toBe(true);
+    expect(queue.push(frame(4))).toBe(false);
+    expect(queue.bufferedBytes).toBeLessThanOrEqual(25);
+  });
+
+  it("discards the oldest waiting frames under 'drop-oldest'", () => {
+    const sink = target(1);
+    const queue = createWriteQueue(sink, { maxBufferBytes: 20, policy: 'drop-oldest' });
+    for (let tag = 1; tag <= 6; tag++) expect(queue.push(frame(tag))).toBe(true);
+    expect(queue.bufferedBytes).toBe(20);
+    expect(queue.dropped).toBe(3);
+    sink.take();
+    queue.drain();
+    sink.take();
+    queue.drain();
+    expect(sink.written).toEqual([1, 5, 6]);
+  });
+
+  it("discards the new frame under 'drop-newest'", () => {
+    const sink = target(1);
+    const queue = createWriteQueue(sink, { maxBufferBytes: 20, policy: 'drop-newest' });
+    for (let tag = 1; tag <= 6; tag++) queue.push(frame(tag));
+    expect(queue.dropped).toBe(3);
+    sink.take();
+    queue.drain();
+    sink.take();
+    queue.drain();
+    expect(sink.written).toEqual([1, 2, 3]);
+  });
+
+  it('never holds more than the bound, even with a frame larger than the bound', () => {
+    const queue = createWriteQueue(target(1), { maxBufferBytes: 100, policy: 'drop-oldest' });
+    let most = 0;
+    for (let i = 0; i < 1000; i++) {
+      queue.push(frame(i % 256, 1 + (i % 150)));
+      most = Math.max(most, queue.bufferedBytes);
+    }
+    expect(most).toBeLessThanOrEqual(100);
+  });
+});
