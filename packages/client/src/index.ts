@@ -12,6 +12,7 @@ export {
   SseValidationError,
   type SseResumeState,
 } from './errors.js';
+export { fromEventSource, type FromEventSourceOptions } from './fromEventSource.js';
 export { fromSse, type FromSseOptions, type SseConnectionState, type SseRequestInit } from './fromSse.js';
 export { ofType, type OfType } from './operators/ofType.js';
 export { parseJson, type ParseJsonConfig } from './operators/parseJson.js';
