@@ -1,6 +1,6 @@
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, take, tap, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromSse, isSseHttpError, SseHttpError, type SseConnectionState } from '../src/index.js';
+import { fromSse, isSseHttpError, isSseNetworkError, SseHttpError, type SseConnectionState } from '../src/index.js';
 import { openStream, startServer, type TestServer } from './server.js';
 
 let server: TestServer | undefined;
@@ -12,7 +12,7 @@ afterEach(async () => {
 const fast = { initialDelayMs: 5, jitter: false };
 
 /** The error a subscription ends with. */
-function errorOf(source: ReturnType<typeof fromSse>): Promise<unknown> {
+function errorOf(source: Observable<unknown>): Promise<unknown> {
   return lastValueFrom(source).then(
     () => new Error('expected an error'),
     (error: unknown) => error,
@@ -109,6 +109,19 @@ describe('fromSse', () => {
     });
     const events = await lastValueFrom(fromSse(server.url, {}, { reconnect: fast }).pipe(toArray()));
     expect(events).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('fails with an SseNetworkError when a one-shot stream breaks, dropping the unfinished event', async () => {
+    server = await startServer((_req, res) => {
+      openStream(res);
+      res.write('data: a\n\ndata: unfinish');
+      setTimeout(() => res.destroy(), 20);
+    });
+    const events: string[] = [];
+    const error = await errorOf(fromSse(server.url, {}, { reconnect: false }).pipe(tap((e) => events.push(e.data))));
+    expect(isSseNetworkError(error)).toBe(true);
+    expect(events).toEqual(['a']);
     expect(server.requests).toHaveLength(1);
   });
 
