@@ -46,7 +46,7 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
       armWatchdog();
       let response: Response;
       try {
-        response = await options.fetch(options.input, { cache: 'no-store', ...init, headers, signal: controller.signal });
+        response = await options.fetch(options.input, { ...init, headers, signal: controller.signal });
       } catch (cause) {
         throw new SseNetworkError(`Request to ${String(options.input)} failed`, state, { cause });
       }

@@ -4,14 +4,34 @@ import type { SseResumeState } from './errors.js';
 import { retryBackoff, type RetryBackoffConfig } from './operators/retryBackoff.js';
 import type { SseEventOf } from './types.js';
 
-/** The state of a {@link fromSse} connection, for a UI to show. @public */
+/**
+ * The state of a {@link fromSse} connection, for a UI to show, reported through `onState`.
+ * @example
+ * ```ts
+ * import { fromSse } from 'sse-rx-client';
+ * fromSse('/events', undefined, { onState: (s) => console.log(s.status) }).subscribe();
+ * // connecting
+ * // open
+ * // reconnecting (with attempt, delayMs and the error)
+ * ```
+ * @public
+ */
 export type SseConnectionState =
   | { status: 'connecting' }
   | { status: 'open' }
   | { status: 'reconnecting'; attempt: number; delayMs: number; error: unknown }
   | { status: 'closed' };
 
-/** The request options of {@link fromSse}: fixed, or a function called before every attempt. @public */
+/**
+ * The request options of {@link fromSse}: fixed, or a sync or async function called before every attempt.
+ * @example
+ * ```ts
+ * import type { SseRequestInit } from 'sse-rx-client';
+ * declare function getToken(): Promise<string>;
+ * const init: SseRequestInit = async () => ({ headers: { authorization: `Bearer ${await getToken()}` } });
+ * ```
+ * @public
+ */
 export type SseRequestInit = RequestInit | (() => RequestInit | Promise<RequestInit>);
 
 /** Options of {@link fromSse} beyond the request itself. @public */

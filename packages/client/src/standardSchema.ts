@@ -1,6 +1,17 @@
 /**
  * The minimal part of the Standard Schema v1 interface (https://standardschema.dev) that
  * {@link validate} needs. zod, valibot and arktype schemas all implement it.
+ * @example
+ * ```ts
+ * import type { StandardSchemaV1 } from 'sse-rx-client';
+ * const positive: StandardSchemaV1<unknown, number> = {
+ *   '~standard': {
+ *     version: 1,
+ *     vendor: 'mine',
+ *     validate: (v) => (typeof v === 'number' && v > 0 ? { value: v } : { issues: [{ message: 'not positive' }] }),
+ *   },
+ * };
+ * ```
  * @public
  */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {

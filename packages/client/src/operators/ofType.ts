@@ -20,5 +20,13 @@ export function ofType<E extends { type: string }, K extends E['type']>(...types
   return filter((event): event is OfType<E, K> => wanted.has(event.type));
 }
 
-/** The members of `E` with a type in `K`; for an untyped stream (`type: string`), `E` with `type` narrowed. @public */
+/**
+ * The members of `E` with a type in `K`; for an untyped stream (`type: string`), `E` with `type` narrowed.
+ * @example
+ * ```ts
+ * import type { OfType, SseEventOf } from 'sse-rx-client';
+ * type Chat = OfType<SseEventOf<{ tick: number; chat: string }>, 'chat'>; // RawSseEvent<'chat', string>
+ * ```
+ * @public
+ */
 export type OfType<E extends { type: string }, K extends string> = [Extract<E, { type: K }>] extends [never] ? E & { readonly type: K } : Extract<E, { type: K }>;
