@@ -1,0 +1,124 @@
+import { defer, finalize, Observable } from 'rxjs';
+import { connect } from './connect.js';
+import type { SseResumeState } from './errors.js';
+import { retryBackoff, type RetryBackoffConfig } from './operators/retryBackoff.js';
+import type { SseEventOf } from './types.js';
+
+/**
+ * The state of a {@link fromSse} connection, for a UI to show, reported through `onState`.
+ * @example
+ * ```ts
+ * import { fromSse } from 'sse-rx-client';
+ * fromSse('/events', undefined, { onState: (s) => console.log(s.status) }).subscribe();
+ * // connecting
+ * // open
+ * // reconnecting (with attempt, delayMs and the error)
+ * ```
+ * @public
+ */
+export type SseConnectionState =
+  | { status: 'connecting' }
+  | { status: 'open' }
+  | { status: 'reconnecting'; attempt: number; delayMs: number; error: unknown }
+  | { status: 'closed' };
+
+/**
+ * The request options of {@link fromSse}: fixed, or a sync or async function called before every attempt.
+ * @example
+ * ```ts
+ * import type { SseRequestInit } from 'sse-rx-client';
+ * declare function getToken(): Promise<string>;
+ * const init: SseRequestInit = async () => ({ headers: { authorization: `Bearer ${await getToken()}` } });
+ * ```
+ * @public
+ */
+export type SseRequestInit = RequestInit | (() => RequestInit | Promise<RequestInit>);
+
+/** Options of {@link fromSse} beyond the request itself. @public */
+export interface FromSseOptions {
+  /**
+   * `true` (or backoff options) for an endless stream: a stream the server ends, a network error or a
+   * 5xx/408/429 leads to a new request carrying `Last-Event-ID`, after a backoff delay no shorter than
+   * the server's `retry:` value (see {@link retryBackoff}). `false` for a one-shot stream, such as an
+   * LLM completion: the end of the body completes the Observable and every failure is an error.
+   * @default true
+   */
+  reconnect?: boolean | RetryBackoffConfig;
+  /** The last event id to resume from on the first request. @default '' */
+  lastEventId?: string;
+  /** Abort and reconnect when no byte (heartbeat comments included) arrives for this long. @default undefined (no watchdog) */
+  stallTimeoutMs?: number;
+  /** The `fetch` to use, e.g. one with a proxy agent or a test double. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Called on each change of connection state. @default undefined */
+  onState?: (state: SseConnectionState) => void;
+}
+
+/**
+ * Server-Sent Events from an endpoint, as a cold Observable over `fetch`.
+ *
+ * Each subscription sends one request (with `accept: text/event-stream`) and emits the events of the
+ * response; unsubscribing aborts it at once. Unlike `EventSource`, any method, header, body or
+ * credentials mode works, and `init` may be a function called before every attempt, to send a fresh
+ * token. A status other than 2xx or a content type other than `text/event-stream` fails with an
+ * {@link SseHttpError}; a 204 completes, the server's way of saying "do not reconnect".
+ *
+ * The type parameter maps event types to the data each carries once parsed: the events form a union
+ * discriminated on `type`, narrowed by {@link ofType} and given typed `data` by {@link parseJson}
+ * (`data` stays a string until then). Without it, any type is accepted and parsed data is `unknown`
+ * (use {@link validate} to check it). The map is a claim about the server, not a check.
+ * Resume state (last event id, server `retry:` value) belongs to one subscription; subscribing
+ * again starts fresh from `options.lastEventId`.
+ *
+ * @example
+ * ```ts
+ * import { fromSse, ofType, parseJson } from 'sse-rx-client';
+ * fromSse<{ tick: { n: number }; chat: string }>('https://example.com/events')
+ *   .pipe(ofType('tick'), parseJson())
+ *   .subscribe((event) => console.log(event.data.n));
+ * // 1
+ * // 2
+ * ```
+ * @param input - the URL of the stream.
+ * @param init - request options (method, headers, body, credentials...), or a sync or async function returning them, called before every attempt.
+ * @param options - reconnection, watchdog and `fetch`, see {@link FromSseOptions}.
+ * @returns A cold Observable of the stream's events.
+ * @public
+ */
+export function fromSse<EventMap = Record<string, unknown>>(
+  input: string | URL,
+  init: SseRequestInit = {},
+  options: FromSseOptions = {},
+): Observable<SseEventOf<EventMap>> {
+  const { reconnect = true, onState } = options;
+  return defer(() => {
+    const state: SseResumeState = { lastEventId: options.lastEventId ?? '', retryMs: undefined };
+    const attempt$ = defer(() => {
+      onState?.({ status: 'connecting' });
+      return connect(
+        {
+          input,
+          init: typeof init === 'function' ? init : () => init,
+          fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+          reconnect: reconnect !== false,
+          stallTimeoutMs: options.stallTimeoutMs,
+          onOpen: () => onState?.({ status: 'open' }),
+        },
+        state,
+      );
+    });
+    const events$ =
+      reconnect === false
+        ? attempt$
+        : attempt$.pipe(
+            retryBackoff({
+              ...(reconnect === true ? {} : reconnect),
+              onRetry: (context) => {
+                onState?.({ status: 'reconnecting', ...context });
+                if (reconnect !== true) reconnect.onRetry?.(context);
+              },
+            }),
+          );
+    return events$.pipe(finalize(() => onState?.({ status: 'closed' })));
+  }) as Observable<SseEventOf<EventMap>>;
+}

@@ -1,0 +1,22 @@
+export {
+  isSseHttpError,
+  isSseNetworkError,
+  isSseParseError,
+  isSseValidationError,
+  SseConnectionError,
+  SseHttpError,
+  SseNetworkError,
+  SseParseError,
+  SseStallError,
+  SseStreamEndedError,
+  SseValidationError,
+  type SseResumeState,
+} from './errors.js';
+export { fromEventSource, type FromEventSourceOptions } from './fromEventSource.js';
+export { fromSse, type FromSseOptions, type SseConnectionState, type SseRequestInit } from './fromSse.js';
+export { ofType, type OfType } from './operators/ofType.js';
+export { parseJson, type ParseJsonConfig } from './operators/parseJson.js';
+export { retryBackoff, type RetryBackoffConfig, type RetryContext } from './operators/retryBackoff.js';
+export { validate, type ValidateConfig } from './operators/validate.js';
+export type { StandardSchemaV1 } from './standardSchema.js';
+export type { ParsedOf, ParsedSseEvent, RawSseEvent, SseEventOf } from './types.js';

@@ -1,0 +1,44 @@
+import { concatMap, EMPTY, from, of, type Observable, type OperatorFunction } from 'rxjs';
+import { SseValidationError } from '../errors.js';
+import type { StandardSchemaV1 } from '../standardSchema.js';
+
+/** Options of {@link validate}. @public */
+export interface ValidateConfig {
+  /** What to do with data the schema rejects: fail with an {@link SseValidationError}, or `'skip'` the event. @default 'error' */
+  onInvalid?: 'error' | 'skip';
+}
+
+/**
+ * Checks each event's data against a Standard Schema (zod, valibot, arktype...) and replaces it with
+ * the schema's output. Events keep their order, also with async schemas.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import { fromSse, ofType, parseJson, validate } from 'sse-rx-client';
+ * fromSse('/events')
+ *   .pipe(ofType('tick'), parseJson(), validate(z.object({ n: z.number() })))
+ *   .subscribe((event) => console.log(event.data.n));
+ * // data: {"n":1} -> 1; data: {"n":"x"} -> SseValidationError
+ * ```
+ * @param schema - any Standard Schema v1 object.
+ * @param config - what to do with invalid data, see {@link ValidateConfig}.
+ * @returns An operator from events with parsed data to events with validated, typed data.
+ * @public
+ */
+export function validate<E extends { type: string; data: unknown; lastEventId: string }, S extends StandardSchemaV1>(
+  schema: S,
+  config: ValidateConfig = {},
+): OperatorFunction<E, Omit<E, 'data'> & { data: StandardSchemaV1.InferOutput<S> }> {
+  type Out = Omit<E, 'data'> & { data: StandardSchemaV1.InferOutput<S> };
+  return concatMap((event): Observable<Out> => {
+    const check = (result: StandardSchemaV1.Result<unknown>): Observable<Out> => {
+      if (!result.issues) return of({ ...event, data: result.value } as Out);
+      if (config.onInvalid === 'skip') return EMPTY;
+      const message = `Event "${event.type}" failed validation: ${result.issues.map((issue) => issue.message).join('; ')}`;
+      throw new SseValidationError(message, event.data, event.type, result.issues);
+    };
+    const result = schema['~standard'].validate(event.data);
+    return result instanceof Promise ? from(result).pipe(concatMap(check)) : check(result);
+  });
+}

@@ -1,0 +1,63 @@
+import type { SseEvent } from 'sse-rx-codec';
+
+/** Brand that carries an event's parsed data type beside its raw string data (type-level only). */
+declare const parsedData: unique symbol;
+
+/**
+ * An event as it comes off the wire: `data` is still a string. `T` records what {@link parseJson}
+ * will turn it into; it exists only in the types.
+ * @example
+ * ```ts
+ * import type { RawSseEvent } from 'sse-rx-client';
+ * const event: RawSseEvent<'tick', { n: number }> = { type: 'tick', data: '{"n":1}', lastEventId: '1' };
+ * ```
+ * @public
+ */
+export interface RawSseEvent<K extends string = string, T = unknown> extends SseEvent {
+  readonly type: K;
+  readonly [parsedData]?: T;
+}
+
+/**
+ * An event whose data was parsed (and possibly validated): the output of {@link parseJson}.
+ * @example
+ * ```ts
+ * import type { ParsedSseEvent } from 'sse-rx-client';
+ * const event: ParsedSseEvent<'tick', { n: number }> = { type: 'tick', data: { n: 1 }, lastEventId: '1' };
+ * ```
+ * @public
+ */
+export interface ParsedSseEvent<K extends string = string, T = unknown> {
+  readonly type: K;
+  readonly data: T;
+  readonly lastEventId: string;
+}
+
+/**
+ * The events of a stream described by an event map: a union discriminated on `type`.
+ *
+ * The map names each event type and the data it carries once parsed, so
+ * `SseEventOf<{ tick: { n: number }; chat: string }>` is
+ * `RawSseEvent<'tick', { n: number }> | RawSseEvent<'chat', string>`.
+ * @example
+ * ```ts
+ * import type { SseEventOf } from 'sse-rx-client';
+ * type Events = SseEventOf<{ tick: { n: number }; chat: string }>;
+ * const handle = (e: Events) => (e.type === 'tick' ? 'a tick' : 'a chat message');
+ * ```
+ * @public
+ */
+export type SseEventOf<EventMap> = {
+  [K in keyof EventMap & string]: RawSseEvent<K, EventMap[K]>;
+}[keyof EventMap & string];
+
+/**
+ * What {@link parseJson} makes of an event: the same type with `data` parsed.
+ * @example
+ * ```ts
+ * import type { ParsedOf, RawSseEvent } from 'sse-rx-client';
+ * type Tick = ParsedOf<RawSseEvent<'tick', { n: number }>>; // ParsedSseEvent<'tick', { n: number }>
+ * ```
+ * @public
+ */
+export type ParsedOf<E> = E extends RawSseEvent<infer K, infer T> ? ParsedSseEvent<K, T> : never;

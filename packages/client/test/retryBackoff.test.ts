@@ -1,0 +1,145 @@
+import { defer, Observable, of, throwError } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { retryBackoff, SseHttpError, SseNetworkError, SseStreamEndedError, type RetryBackoffConfig, type RetryContext } from '../src/index.js';
+
+const noState = { lastEventId: '', retryMs: undefined };
+const networkError = () => new SseNetworkError('down', noState);
+const httpError = (status: number, headers: Record<string, string> = {}) =>
+  new SseHttpError(`HTTP ${status}`, new Response(null, { status, headers }), '', noState);
+
+/** Subscribes to a source failing with `errors` in turn (then succeeding), through retryBackoff; records when each attempt starts. */
+function run(errors: unknown[], config: RetryBackoffConfig, values: (attempt: number) => number[] = () => []) {
+  const starts: number[] = [];
+  const received: number[] = [];
+  let failure: unknown;
+  let completed = false;
+  const source = defer(() => {
+    const attempt = starts.push(Date.now()) - 1;
+    const error = errors[attempt];
+    return new Observable<number>((subscriber) => {
+      for (const value of values(attempt)) subscriber.next(value);
+      if (error === undefined) subscriber.complete();
+      else subscriber.error(error);
+    });
+  });
+  const subscription = source.pipe(retryBackoff(config)).subscribe({
+    next: (value) => received.push(value),
+    error: (error: unknown) => (failure = error),
+    complete: () => (completed = true),
+  });
+  const delays = () => starts.slice(1).map((start, i) => start - (starts[i] ?? 0));
+  return { starts, received, delays, subscription, failure: () => failure, completed: () => completed };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('retryBackoff', () => {
+  it('doubles the delay from initialDelayMs up to maxDelayMs', () => {
+    const result = run(Array.from({ length: 6 }, networkError), { initialDelayMs: 100, maxDelayMs: 1000, jitter: false });
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(result.completed()).toBe(true);
+  });
+
+  it('uses 1 s, 2 s, 4 s by default', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
+    const result = run([networkError(), networkError(), networkError()], {});
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([1000, 2000, 4000]);
+  });
+
+  it('draws a full-jitter delay between 0 and the computed delay', () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValueOnce(0).mockReturnValueOnce(0.5).mockReturnValueOnce(0.25);
+    const result = run([networkError(), networkError(), networkError()], { initialDelayMs: 1000 });
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([0, 1000, 1000]);
+    expect(random).toHaveBeenCalledTimes(3);
+  });
+
+  it('starts again from initialDelayMs after the source emits a value', () => {
+    const result = run([networkError(), networkError(), networkError()], { initialDelayMs: 100, jitter: false }, (attempt) => (attempt === 2 ? [1] : []));
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([100, 200, 100]);
+    expect(result.received).toEqual([1]);
+  });
+
+  it('follows Retry-After in seconds on a 429, without jitter', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const result = run([httpError(429, { 'retry-after': '3' })], { initialDelayMs: 100 });
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([3000]);
+  });
+
+  it('follows Retry-After as an HTTP date on a 503', () => {
+    const result = run([httpError(503, { 'retry-after': new Date(5000).toUTCString() })], { initialDelayMs: 100, jitter: false });
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([5000]);
+  });
+
+  it("never waits less than the server's retry: value carried by the error", () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const error = new SseStreamEndedError('ended', { lastEventId: '3', retryMs: 700 });
+    const result = run([error, error], { initialDelayMs: 100 });
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([700, 700]);
+  });
+
+  it('retries network errors, 5xx, 408 and 429 but not other 4xx by default', () => {
+    for (const status of [500, 502, 408, 429]) {
+      const result = run([httpError(status)], { initialDelayMs: 1 });
+      vi.advanceTimersByTime(10);
+      expect(result.completed(), `status ${status}`).toBe(true);
+    }
+    for (const error of [httpError(401), httpError(404), new TypeError('bug')]) {
+      const result = run([error], { initialDelayMs: 1 });
+      vi.advanceTimersByTime(10);
+      expect(result.failure()).toBe(error);
+      expect(result.starts).toHaveLength(1);
+    }
+  });
+
+  it('lets shouldRetry decide, falling back to the default rule on undefined', () => {
+    const shouldRetry = vi.fn(({ error }: RetryContext) => (error instanceof SseHttpError && error.status === 401 ? true : undefined));
+    const result = run([httpError(401), networkError(), httpError(404)], { initialDelayMs: 1, shouldRetry });
+    vi.advanceTimersByTime(100);
+    expect(result.starts).toHaveLength(3);
+    expect(result.failure()).toBeInstanceOf(SseHttpError);
+    expect(shouldRetry.mock.calls.map(([context]) => context.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('gives up after maxAttempts retries in a row with the last error', () => {
+    const errors = [networkError(), networkError(), networkError()];
+    const result = run(errors, { initialDelayMs: 1, maxAttempts: 2 });
+    vi.advanceTimersByTime(100);
+    expect(result.starts).toHaveLength(3);
+    expect(result.failure()).toBe(errors[2]);
+  });
+
+  it('reports each scheduled retry to onRetry', () => {
+    const onRetry = vi.fn();
+    run([networkError()], { initialDelayMs: 250, jitter: false, onRetry });
+    expect(onRetry).toHaveBeenCalledWith(expect.objectContaining({ attempt: 1, delayMs: 250 }));
+  });
+
+  it('cancels a pending retry on unsubscribe', () => {
+    const result = run([networkError()], { initialDelayMs: 100 });
+    result.subscription.unsubscribe();
+    vi.advanceTimersByTime(1000);
+    expect(result.starts).toHaveLength(1);
+  });
+
+  it('passes values and completion through untouched', () => {
+    const values: number[] = [];
+    of(1, 2).pipe(retryBackoff()).subscribe((v) => values.push(v));
+    expect(values).toEqual([1, 2]);
+    const errors: unknown[] = [];
+    throwError(() => httpError(400)).pipe(retryBackoff()).subscribe({ error: (e: unknown) => errors.push(e) });
+    expect(errors).toHaveLength(1);
+  });
+});
