@@ -1,0 +1,152 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Subject, concat, from, type Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { sendEvents } from 'sse-rx-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, hasChromium, launchBrowser } from './support/browser.js';
+import { bundleClientForBrowser } from './support/bundle.js';
+import { startServer, type TestServer, waitFor } from './support/http.js';
+
+if (!hasChromium) console.warn('\n*** Chromium not found at /usr/bin/chromium: browser e2e tests SKIPPED (apt-get install -y chromium) ***\n');
+
+/** Events chosen to hit every part of the wire format a browser must agree on. */
+const tricky: SseMessage[] = [
+  { retry: 300 },
+  { id: '1', data: 'plain' },
+  { id: '2', event: 'custom', data: 'line one\nline two\r\nline three' },
+  { id: '3', data: 'emoji 😀 and CJK 日本語 and accents é' },
+  { comment: 'a comment the browser must ignore' },
+  { id: '4', event: 'json', data: '{\n  "a": 1,\n  "b": [true, null]\n}' },
+  { id: '5', data: ' leading space kept' },
+  { id: '6', data: '' },
+];
+
+interface PageEvent {
+  type: string;
+  data: string;
+  lastEventId: string;
+}
+
+/** What a browser must see for `tricky`, by the spec. */
+const expected: PageEvent[] = [
+  { type: 'message', data: 'plain', lastEventId: '1' },
+  { type: 'custom', data: 'line one\nline two\nline three', lastEventId: '2' },
+  { type: 'message', data: 'emoji 😀 and CJK 日本語 and accents é', lastEventId: '3' },
+  { type: 'json', data: '{\n  "a": 1,\n  "b": [true, null]\n}', lastEventId: '4' },
+  { type: 'message', data: ' leading space kept', lastEventId: '5' },
+  { type: 'message', data: '', lastEventId: '6' },
+];
+
+const page = (script: string) => `<!doctype html><meta charset="utf-8"><title>sse-rx e2e</title><script>${script}</script>`;
+
+/** A page script that records every event of the given types from a native EventSource. */
+const eventSourceScript = (types: string[]) => `
+  window.received = [];
+  const source = new EventSource('/events');
+  window.source = source;
+  for (const type of ${JSON.stringify(types)})
+    source.addEventListener(type, (e) => window.received.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }));
+`;
+
+describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
+  let browser: Browser;
+  let clientBundle: string;
+  beforeAll(async () => {
+    [browser, clientBundle] = await Promise.all([launchBrowser(), bundleClientForBrowser()]);
+  });
+  afterAll(async () => browser?.close());
+
+  /** Serves `/` (a page with `script`) and `/events` (from `events`), recording Last-Event-ID headers. */
+  function app(script: () => string, events: (lastEventId: string | undefined) => Observable<SseMessage>, seenIds: (string | undefined)[]) {
+    return (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url === '/events') {
+        const lastEventId = req.headers['last-event-id'] as string | undefined;
+        seenIds.push(lastEventId);
+        sendEvents(req, res, events(lastEventId));
+      } else if (req.url === '/client.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(clientBundle);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(script()));
+      }
+    };
+  }
+
+  it('EventSource receives exactly the events sent: multi-line data, types, ids, unicode, retry', async () => {
+    const seenIds: (string | undefined)[] = [];
+    const server = await startServer(app(() => eventSourceScript(['message', 'custom', 'json']), () => from(tricky), seenIds));
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(server.url);
+      await waitFor(async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length, 10_000, 'events in the page');
+      expect(await tab.evaluate(() => (window as any).received)).toEqual(expected);
+      await tab.evaluate(() => (window as any).source.close());
+    } finally {
+      await tab.close();
+      await server.close();
+    }
+  });
+
+  it('EventSource reconnects by itself after a server restart and resumes from Last-Event-ID with no gap', async () => {
+    // The event log outlives the HTTP server, as an app's replay hub or Redis stream would.
+    const log: SseMessage[] = [];
+    const live = new Subject<SseMessage>();
+    const publish = (n: number) => {
+      const message = { id: String(n), data: `event ${n}` };
+      log.push(message);
+      live.next(message);
+    };
+    const replayFrom = (lastEventId: string | undefined): Observable<SseMessage> => {
+      const after = lastEventId === undefined ? 0 : Number(lastEventId);
+      return concat(from([{ retry: 200 }, ...log.filter((m) => Number(m.id) > after)]), live);
+    };
+    const seenIds: (string | undefined)[] = [];
+    const handler = app(() => eventSourceScript(['message']), replayFrom, seenIds);
+    let server: TestServer = await startServer(handler);
+    const port = server.port;
+    const tab = await browser.context.newPage();
+    const dataInPage = async () => (await tab.evaluate(() => (window as any).received.map((e: PageEvent) => e.data))) as string[];
+    try {
+      await tab.goto(server.url);
+      await waitFor(() => seenIds.length === 1, 10_000, 'the first connection');
+      for (let n = 1; n <= 3; n++) publish(n);
+      await waitFor(async () => (await dataInPage()).length === 3, 10_000, 'three events');
+
+      await server.close();
+      for (let n = 4; n <= 6; n++) publish(n); // published while the server is down
+      server = await startServer(handler, port);
+      await waitFor(async () => (await dataInPage()).length >= 6, 15_000, 'the missed events after reconnecting');
+      publish(7);
+      await waitFor(async () => (await dataInPage()).length >= 7, 10_000, 'a live event after reconnecting');
+
+      expect(await dataInPage()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `event ${n}`));
+      expect(seenIds).toEqual([undefined, '3']);
+      await tab.evaluate(() => (window as any).source.close());
+    } finally {
+      await tab.close();
+      await server.close();
+    }
+  });
+
+  it('sse-rx-client bundled into the page reads the same stream as EventSource', async () => {
+    const script = () => `
+      window.received = [];
+      const s = document.createElement('script');
+      s.src = '/client.js';
+      s.onload = () => {
+        window.subscription = sseRx.fromSse('/events', undefined, { reconnect: false })
+          .subscribe((e) => window.received.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }));
+      };
+      document.head.append(s);
+    `;
+    const server = await startServer(app(script, () => from(tricky), []));
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(server.url);
+      await waitFor(async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length, 10_000, 'events in the page');
+      expect(await tab.evaluate(() => (window as any).received)).toEqual(expected);
+    } finally {
+      await tab.close();
+      await server.close();
+    }
+  });
+});
