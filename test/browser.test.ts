@@ -5,37 +5,10 @@ import { sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser } from './support/browser.js';
 import { bundleClientForBrowser } from './support/bundle.js';
+import { expected, type PageEvent, tricky } from './support/fixtures.js';
 import { startServer, type TestServer, waitFor } from './support/http.js';
 
 if (!hasChromium) console.warn('\n*** Chromium not found at /usr/bin/chromium: browser e2e tests SKIPPED (apt-get install -y chromium) ***\n');
-
-/** Events chosen to hit every part of the wire format a browser must agree on. */
-const tricky: SseMessage[] = [
-  { retry: 300 },
-  { id: '1', data: 'plain' },
-  { id: '2', event: 'custom', data: 'line one\nline two\r\nline three' },
-  { id: '3', data: 'emoji 😀 and CJK 日本語 and accents é' },
-  { comment: 'a comment the browser must ignore' },
-  { id: '4', event: 'json', data: '{\n  "a": 1,\n  "b": [true, null]\n}' },
-  { id: '5', data: ' leading space kept' },
-  { id: '6', data: '' },
-];
-
-interface PageEvent {
-  type: string;
-  data: string;
-  lastEventId: string;
-}
-
-/** What a browser must see for `tricky`, by the spec. */
-const expected: PageEvent[] = [
-  { type: 'message', data: 'plain', lastEventId: '1' },
-  { type: 'custom', data: 'line one\nline two\nline three', lastEventId: '2' },
-  { type: 'message', data: 'emoji 😀 and CJK 日本語 and accents é', lastEventId: '3' },
-  { type: 'json', data: '{\n  "a": 1,\n  "b": [true, null]\n}', lastEventId: '4' },
-  { type: 'message', data: ' leading space kept', lastEventId: '5' },
-  { type: 'message', data: '', lastEventId: '6' },
-];
 
 const page = (script: string) => `<!doctype html><meta charset="utf-8"><title>sse-rx e2e</title><script>${script}</script>`;
 
