@@ -190,6 +190,10 @@ describe('fromSse', () => {
     await server.requests[0]?.closed;
   });
 
+  it('throws a TypeError at once for reconnect settings that make no sense', () => {
+    expect(() => fromSse('http://127.0.0.1:1/', {}, { reconnect: { factor: 0 } })).toThrow(TypeError);
+  });
+
   it('reports connection states: connecting, open, reconnecting, closed', async () => {
     server = await startServer((_req, res, index) => {
       if (index === 0) {

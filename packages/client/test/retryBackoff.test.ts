@@ -134,6 +134,12 @@ describe('retryBackoff', () => {
     expect(result.starts).toHaveLength(1);
   });
 
+  it('refuses settings that make no sense with a TypeError naming the option', () => {
+    expect(() => retryBackoff({ initialDelayMs: -1 })).toThrow(/initialDelayMs/);
+    expect(() => retryBackoff({ maxAttempts: Number.NaN })).toThrow(/maxAttempts/);
+    expect(() => retryBackoff({ factor: 0.5 })).toThrow(/factor must be >= 1/);
+  });
+
   it('passes values and completion through untouched', () => {
     const values: number[] = [];
     of(1, 2).pipe(retryBackoff()).subscribe((v) => values.push(v));
