@@ -71,10 +71,7 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
     const readEvents = async (body: ReadableStream<Uint8Array>): Promise<void> => {
       const decoder = new SseDecoder({
         lastEventId: state.lastEventId,
-        onEvent: (event) => {
-          state.lastEventId = event.lastEventId;
-          subscriber.next(event);
-        },
+        onEvent: (event) => subscriber.next(event),
         onRetry: (ms) => {
           state.retryMs = ms;
         },
@@ -86,6 +83,8 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
           if (done || subscriber.closed) break;
           armWatchdog();
           decoder.feed(value);
+          // Read after each chunk, not per event: a block with an `id:` but no data moves it too.
+          state.lastEventId = decoder.lastEventId;
         }
       } catch (cause) {
         throw new SseNetworkError('The connection broke while reading the stream', state, { cause });

@@ -140,6 +140,15 @@ describe('fromSse', () => {
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
   });
 
+  it('resumes from an id sent in a block without data', async () => {
+    server = await startServer((_req, res, index) => {
+      openStream(res);
+      res.end(index === 0 ? 'id: 1\ndata: a\n\nid: 9\n\n' : 'data: b\n\n');
+    });
+    await lastValueFrom(fromSse(server.url, {}, { reconnect: fast }).pipe(take(2)));
+    expect(server.requests[1]?.headers['last-event-id']).toBe('9');
+  });
+
   it('reconnects when the server ends the stream, no sooner than its retry: value', async () => {
     const arrivals: number[] = [];
     server = await startServer((_req, res, index) => {
