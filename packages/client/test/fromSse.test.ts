@@ -140,6 +140,21 @@ describe('fromSse', () => {
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
   });
 
+  it('keeps the resume state of each subscription apart', async () => {
+    server = await startServer((req, res) => {
+      openStream(res);
+      if (req.headers['last-event-id'] === undefined) {
+        const id = req.url === '/a' ? 'a1' : 'b1';
+        res.end(`id: ${id}\ndata: x\n\n`);
+      } else res.write('data: y\n\n');
+    });
+    const a = lastValueFrom(fromSse(`${server.url}a`, {}, { reconnect: fast }).pipe(take(2)));
+    const b = lastValueFrom(fromSse(`${server.url}b`, {}, { reconnect: fast }).pipe(take(2)));
+    await Promise.all([a, b]);
+    const resumed = server.requests.filter((r) => r.headers['last-event-id'] !== undefined);
+    expect(resumed.map((r) => `${r.url} ${String(r.headers['last-event-id'])}`).sort()).toEqual(['/a a1', '/b b1']);
+  });
+
   it('resumes from an id sent in a block without data', async () => {
     server = await startServer((_req, res, index) => {
       openStream(res);

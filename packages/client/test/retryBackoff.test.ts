@@ -62,6 +62,20 @@ describe('retryBackoff', () => {
     expect(random).toHaveBeenCalledTimes(3);
   });
 
+  it('keeps every jittered delay within 0 and the computed delay', () => {
+    const delays = Array.from({ length: 200 }, () => {
+      const result = run([networkError(), networkError()], { initialDelayMs: 1000 });
+      vi.advanceTimersByTime(10_000);
+      return result.delays();
+    });
+    for (const [first, second] of delays) {
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThanOrEqual(1000);
+      expect(second).toBeLessThanOrEqual(2000);
+    }
+    expect(new Set(delays.map(([first]) => first)).size).toBeGreaterThan(50);
+  });
+
   it('starts again from initialDelayMs after the source emits a value', () => {
     const result = run([networkError(), networkError(), networkError()], { initialDelayMs: 100, jitter: false }, (attempt) => (attempt === 2 ? [1] : []));
     vi.advanceTimersByTime(10_000);
