@@ -70,6 +70,9 @@ export interface FromSseOptions {
  * Resume state (last event id, server `retry:` value) belongs to one subscription; subscribing
  * again starts fresh from `options.lastEventId`.
  *
+ * An `init` function that throws or rejects fails the attempt with its own error, which the default
+ * retry rule does not retry (return `true` from `shouldRetry` for it if a retry can help).
+ *
  * @example
  * ```ts
  * import { fromSse, ofType, parseJson } from 'sse-rx-client';
