@@ -1,12 +1,12 @@
 import { Observable } from 'rxjs';
 import { SseDecoder } from 'sse-rx-codec';
 import { SseHttpError, SseNetworkError, SseStallError, SseStreamEndedError, type SseResumeState } from './errors.js';
-import type { RawSseEvent } from './types.js';
+import type { RawSseEvent, SseInit } from './types.js';
 
 /** How one attempt of {@link fromSse} connects; shared by all attempts of a subscription. */
 export interface ConnectOptions {
   input: string | URL;
-  init: () => RequestInit | Promise<RequestInit>;
+  init: () => SseInit | Promise<SseInit>;
   fetch: typeof fetch;
   /** End of body is an error to retry (`true`) or completion (`false`). */
   reconnect: boolean;
@@ -58,8 +58,10 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
       const contentType = response.headers.get('content-type') ?? '';
       if (!response.ok || !/^text\/event-stream\s*(;|$)/i.test(contentType)) {
         const snippet = await readSnippet(response);
-        const reason = response.ok ? `content type "${contentType}" is not text/event-stream` : `HTTP ${response.status}`;
-        throw new SseHttpError(`SSE request failed: ${reason}`, response, snippet, state);
+        const reason = response.ok
+          ? `answered with content type "${contentType}" instead of text/event-stream: check the URL and that the endpoint streams events`
+          : `failed with HTTP ${response.status} ${response.statusText}`.trimEnd();
+        throw new SseHttpError(`SSE request to ${String(options.input)} ${reason}`, response, snippet, state);
       }
       if (!response.body) throw new SseNetworkError('The response has no body', state);
       options.onOpen();
@@ -69,10 +71,7 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
     const readEvents = async (body: ReadableStream<Uint8Array>): Promise<void> => {
       const decoder = new SseDecoder({
         lastEventId: state.lastEventId,
-        onEvent: (event) => {
-          state.lastEventId = event.lastEventId;
-          subscriber.next(event);
-        },
+        onEvent: (event) => subscriber.next(event),
         onRetry: (ms) => {
           state.retryMs = ms;
         },
@@ -84,6 +83,8 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
           if (done || subscriber.closed) break;
           armWatchdog();
           decoder.feed(value);
+          // Read after each chunk, not per event: a block with an `id:` but no data moves it too.
+          state.lastEventId = decoder.lastEventId;
         }
       } catch (cause) {
         throw new SseNetworkError('The connection broke while reading the stream', state, { cause });

@@ -1,8 +1,8 @@
-import { defer, finalize, Observable } from 'rxjs';
-import { connect } from './connect.js';
+import { defer, finalize, type Observable } from 'rxjs';
+import { connect, type ConnectOptions } from './connect.js';
 import type { SseResumeState } from './errors.js';
 import { retryBackoff, type RetryBackoffConfig } from './operators/retryBackoff.js';
-import type { SseEventOf } from './types.js';
+import type { RawSseEvent, SseEventOf, SseInit } from './types.js';
 
 /**
  * The state of a {@link fromSse} connection, for a UI to show, reported through `onState`.
@@ -32,7 +32,7 @@ export type SseConnectionState =
  * ```
  * @public
  */
-export type SseRequestInit = RequestInit | (() => RequestInit | Promise<RequestInit>);
+export type SseRequestInit = SseInit | (() => SseInit | Promise<SseInit>);
 
 /** Options of {@link fromSse} beyond the request itself. @public */
 export interface FromSseOptions {
@@ -70,6 +70,9 @@ export interface FromSseOptions {
  * Resume state (last event id, server `retry:` value) belongs to one subscription; subscribing
  * again starts fresh from `options.lastEventId`.
  *
+ * An `init` function that throws or rejects fails the attempt with its own error, which the default
+ * retry rule does not retry (return `true` from `shouldRetry` for it if a retry can help).
+ *
  * @example
  * ```ts
  * import { fromSse, ofType, parseJson } from 'sse-rx-client';
@@ -80,7 +83,7 @@ export interface FromSseOptions {
  * // 2
  * ```
  * @param input - the URL of the stream.
- * @param init - request options (method, headers, body, credentials...), or a sync or async function returning them, called before every attempt.
+ * @param init - request options (method, headers, body, credentials...; no `signal`: unsubscribe instead), or a sync or async function returning them, called before every attempt.
  * @param options - reconnection, watchdog and `fetch`, see {@link FromSseOptions}.
  * @returns A cold Observable of the stream's events.
  * @public
@@ -91,34 +94,32 @@ export function fromSse<EventMap = Record<string, unknown>>(
   options: FromSseOptions = {},
 ): Observable<SseEventOf<EventMap>> {
   const { reconnect = true, onState } = options;
+  const reconnectConfig = reconnect === true ? {} : reconnect;
+  // Built once, so bad settings throw here; each subscription still gets its own retry state.
+  const retry =
+    reconnectConfig &&
+    retryBackoff<RawSseEvent>({
+      ...reconnectConfig,
+      onRetry: (context) => {
+        onState?.({ status: 'reconnecting', ...context });
+        reconnectConfig.onRetry?.(context);
+      },
+    });
+  const connectOptions: ConnectOptions = {
+    input,
+    init: typeof init === 'function' ? init : () => init,
+    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    reconnect: Boolean(retry),
+    stallTimeoutMs: options.stallTimeoutMs,
+    onOpen: () => onState?.({ status: 'open' }),
+  };
   return defer(() => {
+    // The resume state of this subscription: kept across its reconnects, never shared.
     const state: SseResumeState = { lastEventId: options.lastEventId ?? '', retryMs: undefined };
     const attempt$ = defer(() => {
       onState?.({ status: 'connecting' });
-      return connect(
-        {
-          input,
-          init: typeof init === 'function' ? init : () => init,
-          fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
-          reconnect: reconnect !== false,
-          stallTimeoutMs: options.stallTimeoutMs,
-          onOpen: () => onState?.({ status: 'open' }),
-        },
-        state,
-      );
+      return connect(connectOptions, state);
     });
-    const events$ =
-      reconnect === false
-        ? attempt$
-        : attempt$.pipe(
-            retryBackoff({
-              ...(reconnect === true ? {} : reconnect),
-              onRetry: (context) => {
-                onState?.({ status: 'reconnecting', ...context });
-                if (reconnect !== true) reconnect.onRetry?.(context);
-              },
-            }),
-          );
-    return events$.pipe(finalize(() => onState?.({ status: 'closed' })));
+    return (retry ? attempt$.pipe(retry) : attempt$).pipe(finalize(() => onState?.({ status: 'closed' })));
   }) as Observable<SseEventOf<EventMap>>;
 }

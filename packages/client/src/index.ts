@@ -19,4 +19,4 @@ export { parseJson, type ParseJsonConfig } from './operators/parseJson.js';
 export { retryBackoff, type RetryBackoffConfig, type RetryContext } from './operators/retryBackoff.js';
 export { validate, type ValidateConfig } from './operators/validate.js';
 export type { StandardSchemaV1 } from './standardSchema.js';
-export type { ParsedOf, ParsedSseEvent, RawSseEvent, SseEventOf } from './types.js';
+export type { ParsedOf, ParsedSseEvent, RawSseEvent, SseEventOf, SseInit } from './types.js';

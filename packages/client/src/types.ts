@@ -61,3 +61,15 @@ export type SseEventOf<EventMap> = {
  * @public
  */
 export type ParsedOf<E> = E extends RawSseEvent<infer K, infer T> ? ParsedSseEvent<K, T> : never;
+
+/**
+ * The request options {@link fromSse} accepts: a `RequestInit` without `signal`, since unsubscribing
+ * is how a request is cancelled.
+ * @example
+ * ```ts
+ * import type { SseInit } from 'sse-rx-client';
+ * const init: SseInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
+ * ```
+ * @public
+ */
+export type SseInit = Omit<RequestInit, 'signal'>;

@@ -140,6 +140,30 @@ describe('fromSse', () => {
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
   });
 
+  it('keeps the resume state of each subscription apart', async () => {
+    server = await startServer((req, res) => {
+      openStream(res);
+      if (req.headers['last-event-id'] === undefined) {
+        const id = req.url === '/a' ? 'a1' : 'b1';
+        res.end(`id: ${id}\ndata: x\n\n`);
+      } else res.write('data: y\n\n');
+    });
+    const a = lastValueFrom(fromSse(`${server.url}a`, {}, { reconnect: fast }).pipe(take(2)));
+    const b = lastValueFrom(fromSse(`${server.url}b`, {}, { reconnect: fast }).pipe(take(2)));
+    await Promise.all([a, b]);
+    const resumed = server.requests.filter((r) => r.headers['last-event-id'] !== undefined);
+    expect(resumed.map((r) => `${r.url} ${String(r.headers['last-event-id'])}`).sort()).toEqual(['/a a1', '/b b1']);
+  });
+
+  it('resumes from an id sent in a block without data', async () => {
+    server = await startServer((_req, res, index) => {
+      openStream(res);
+      res.end(index === 0 ? 'id: 1\ndata: a\n\nid: 9\n\n' : 'data: b\n\n');
+    });
+    await lastValueFrom(fromSse(server.url, {}, { reconnect: fast }).pipe(take(2)));
+    expect(server.requests[1]?.headers['last-event-id']).toBe('9');
+  });
+
   it('reconnects when the server ends the stream, no sooner than its retry: value', async () => {
     const arrivals: number[] = [];
     server = await startServer((_req, res, index) => {
@@ -188,6 +212,10 @@ describe('fromSse', () => {
     const event = await firstValueFrom(fromSse(server.url, {}, { reconnect: fast, stallTimeoutMs: 100 }));
     expect(event.data).toBe('fresh');
     await server.requests[0]?.closed;
+  });
+
+  it('throws a TypeError at once for reconnect settings that make no sense', () => {
+    expect(() => fromSse('http://127.0.0.1:1/', {}, { reconnect: { factor: 0 } })).toThrow(TypeError);
   });
 
   it('reports connection states: connecting, open, reconnecting, closed', async () => {

@@ -62,6 +62,20 @@ describe('retryBackoff', () => {
     expect(random).toHaveBeenCalledTimes(3);
   });
 
+  it('keeps every jittered delay within 0 and the computed delay', () => {
+    const delays = Array.from({ length: 200 }, () => {
+      const result = run([networkError(), networkError()], { initialDelayMs: 1000 });
+      vi.advanceTimersByTime(10_000);
+      return result.delays();
+    });
+    for (const [first, second] of delays) {
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThanOrEqual(1000);
+      expect(second).toBeLessThanOrEqual(2000);
+    }
+    expect(new Set(delays.map(([first]) => first)).size).toBeGreaterThan(50);
+  });
+
   it('starts again from initialDelayMs after the source emits a value', () => {
     const result = run([networkError(), networkError(), networkError()], { initialDelayMs: 100, jitter: false }, (attempt) => (attempt === 2 ? [1] : []));
     vi.advanceTimersByTime(10_000);
@@ -132,6 +146,12 @@ describe('retryBackoff', () => {
     result.subscription.unsubscribe();
     vi.advanceTimersByTime(1000);
     expect(result.starts).toHaveLength(1);
+  });
+
+  it('refuses settings that make no sense with a TypeError naming the option', () => {
+    expect(() => retryBackoff({ initialDelayMs: -1 })).toThrow(/initialDelayMs/);
+    expect(() => retryBackoff({ maxAttempts: Number.NaN })).toThrow(/maxAttempts/);
+    expect(() => retryBackoff({ factor: 0.5 })).toThrow(/factor must be >= 1/);
   });
 
   it('passes values and completion through untouched', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 /** One request as the test server saw it. */
 export interface SeenRequest {
   method: string;
+  url: string;
   headers: IncomingMessage['headers'];
   body: string;
   /** Resolves when the client's socket closes. */
@@ -24,7 +25,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   const server = createServer((req, res) => {
     const index = requests.length;
     const closed = new Promise<void>((resolve) => res.on('close', () => resolve()));
-    const seen: SeenRequest = { method: req.method ?? '', headers: req.headers, body: '', closed };
+    const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '', closed };
     requests.push(seen);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
