@@ -4,7 +4,7 @@ import type { SseMessage } from 'sse-rx-codec';
 import { sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser } from './support/browser.js';
-import { bundleClientForBrowser } from './support/bundle.js';
+import { bundleClient } from '../examples/demo/src/bundle.js';
 import { expected, type PageEvent, tricky } from './support/fixtures.js';
 import { startServer, type TestServer, waitFor } from './support/http.js';
 
@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
   let browser: Browser;
   let clientBundle: string;
   beforeAll(async () => {
-    [browser, clientBundle] = await Promise.all([launchBrowser(), bundleClientForBrowser()]);
+    [browser, clientBundle] = await Promise.all([launchBrowser(), bundleClient()]);
   });
   afterAll(async () => browser?.close());
 

@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { concat, of } from 'rxjs';
 import { heartbeat, sendEvents } from 'sse-rx-server';
+import { bundleClient } from './bundle.js';
 import { page } from './page.js';
 import { createTicker } from './ticker.js';
 
@@ -11,22 +10,6 @@ import { createTicker } from './ticker.js';
 export interface DemoServer {
   url: string;
   close(): Promise<void>;
-}
-
-/** Bundles sse-rx-client and rxjs for the page, from the workspace sources: `window.sseRx`. */
-async function bundleClient(): Promise<string> {
-  const result = await build({
-    stdin: { contents: "export * from 'sse-rx-client';", resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
-    bundle: true,
-    format: 'iife',
-    globalName: 'sseRx',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['sse-rx-source'],
-    minify: true,
-    write: false,
-  });
-  return result.outputFiles[0]!.text;
 }
 
 /**

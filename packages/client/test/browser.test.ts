@@ -1,32 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { bundleClient } from '../../../examples/demo/src/bundle.js';
+import { type Browser, hasChromium, launchBrowser } from '../../../test/support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStream, startServer, type TestServer } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-/** The client bundled from source for the page, exposed as `window.sseRx`. */
-async function bundleClient(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(import.meta.dirname, '../src/index.ts')],
-    bundle: true,
-    format: 'iife',
-    globalName: 'sseRx',
-    conditions: ['source'],
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-  });
-  return result.outputFiles[0]?.text ?? '';
-}
-
-describe.skipIf(!existsSync(CHROMIUM))('sse-rx-client in Chromium', () => {
+describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
   let server: TestServer;
-  let context: BrowserContext;
-  let profile: string;
+  let browser: Browser;
 
   beforeAll(async () => {
     const script = await bundleClient();
@@ -46,22 +25,16 @@ describe.skipIf(!existsSync(CHROMIUM))('sse-rx-client in Chromium', () => {
         res.end(`<!doctype html><title>t${index}</title><script src="/client.js"></script>`);
       }
     });
-    profile = mkdtempSync(join(tmpdir(), 'sse-rx-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('streams typed events over fetch and resumes after a dropped connection', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     await page.goto(server.url);
     const result = await page.evaluate(async () => {
       const { fromSse, ofType, parseJson } = (window as unknown as { sseRx: typeof import('../src/index.js') }).sseRx;
