@@ -1,3 +1,4 @@
+export { createEventLog, type EventLog, type EventLogConfig } from './createEventLog.js';
 export { SseSlowClientError } from './errors.js';
 export { sseHeaders } from './headers.js';
 export { asMessage, type AsMessageConfig } from './operators/asMessage.js';
