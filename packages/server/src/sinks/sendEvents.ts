@@ -106,7 +106,8 @@ export function sendEvents(
     {
       write: (frame) => (startStream(), response.write(frame)),
       end: () => (startStream(), response.end()),
-      abort: (reason) => response.destroy(reason),
+      // Destroy without an error: an http2 stream would re-emit it where nobody listens.
+      abort: () => response.destroy(),
       reject: (error, data) => {
         const status = httpStatusOf(error);
         if (headWritten || status === undefined) return false;
