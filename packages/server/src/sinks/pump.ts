@@ -53,6 +53,8 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
     }
   };
   const finish = () => {
+    // The source is done: the subscription reads as closed from now on.
+    subscription.unsubscribe();
     ending = true;
     endWhenFlushed();
   };

@@ -65,7 +65,8 @@ interface NodeResponse {
  * @param res - the response to stream into.
  * @param source$ - the messages to send; subscribed once, for this client.
  * @param config - status, extra headers, backpressure and error mapping; see {@link SendEventsConfig}.
- * @returns the subscription to the source (unsubscribe to stop streaming; the response then stays open).
+ * @returns the subscription to the source: closed once the source completes or errors or the client
+ *   leaves; unsubscribe it to stop streaming (the response then stays open until you end it).
  * @public
  */
 export function sendEvents(
