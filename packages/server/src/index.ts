@@ -1,9 +1,11 @@
+export { createEventLog, type EventLog, type EventLogConfig } from './createEventLog.js';
 export { SseSlowClientError } from './errors.js';
 export { sseHeaders } from './headers.js';
 export { asMessage, type AsMessageConfig } from './operators/asMessage.js';
 export { heartbeat, type HeartbeatConfig } from './operators/heartbeat.js';
 export { retryHint } from './operators/retryHint.js';
 export { withIds, type WithIdsConfig } from './operators/withIds.js';
+export { readLastEventId } from './readLastEventId.js';
 export type { SseSinkConfig } from './sinks/pump.js';
 export { sendEvents, type SendEventsConfig } from './sinks/sendEvents.js';
 export { toReadableStream } from './sinks/toReadableStream.js';

@@ -25,9 +25,10 @@ function connection(room = Infinity) {
 describe('pump', () => {
   it('writes encoded messages and ends when the source completes', () => {
     const target = connection();
-    pump(of({ data: 'a' }, { event: 'x', data: 'b' }), target);
+    const running = pump(of({ data: 'a' }, { event: 'x', data: 'b' }), target);
     expect(target.text.join('')).toBe('data: a\n\nevent: x\ndata: b\n\n');
     expect(target.state.ended).toBe(true);
+    expect(running.subscription.closed).toBe(true);
   });
 
   it('sends a generic error event on a source error, never the stack', () => {

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { ServerResponse } from 'node:http';
-import { interval, map, mergeMap, NEVER, of, range, Subject, take, throwError, type Observable } from 'rxjs';
+import { concat, defer, delay, interval, map, mergeMap, NEVER, of, range, Subject, take, throwError, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendEvents } from '../src/index.js';
@@ -49,6 +49,29 @@ describe('sendEvents', () => {
   it('sends an error event with generic data on a source error, then ends', async () => {
     const { url } = await serve(() => throwError(() => new Error('database password is hunter2')));
     expect((await fetchText(url)).text).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+  });
+
+  it('answers with the HTTP status of an error raised while subscribing', async () => {
+    const forbidden = () => Object.assign(new Error('no token'), { status: 403 });
+    const { url } = await serve(
+      () =>
+        defer(() => {
+          throw forbidden();
+        }),
+      { mapError: (error) => ({ message: (error as Error).message }) },
+    );
+    const { status, headers, text } = await fetchText(url);
+    expect(status).toBe(403);
+    expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(text).toBe('{"message":"no token"}');
+  });
+
+  it('sends an error event for a status error that comes after the stream started', async () => {
+    const late = concat(of({ data: 'a' }).pipe(delay(5)), throwError(() => Object.assign(new Error('x'), { status: 404 })));
+    const { url } = await serve(() => late);
+    const { status, text } = await fetchText(url);
+    expect(status).toBe(200);
+    expect(text).toBe('data: a\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
   });
 
   it('uses mapError for the error data', async () => {

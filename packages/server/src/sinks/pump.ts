@@ -23,6 +23,8 @@ export interface SseSinkConfig {
 export interface SinkConnection extends FrameTarget {
   end(): void;
   abort(reason: SseSlowClientError): void;
+  /** Answers an error in the sink's own way (an HTTP status, say); true when it did and is done. */
+  reject?(error: unknown, data: string | undefined): boolean;
 }
 
 /** A running sink: unsubscribe to stop the source, call `drain` when the connection takes more. */
@@ -51,6 +53,8 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
     }
   };
   const finish = () => {
+    // The source is done: the subscription reads as closed from now on.
+    subscription.unsubscribe();
     ending = true;
     endWhenFlushed();
   };
@@ -65,6 +69,10 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
   const fail = (error: unknown) => {
     subscription.unsubscribe();
     const data = errorData(error, config.mapError);
+    if (connection.reject?.(error, data)) {
+      ending = ended = true;
+      return;
+    }
     try {
       if (data !== undefined && !send({ event: 'error', data })) return;
     } catch {

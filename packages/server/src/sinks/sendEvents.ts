@@ -27,7 +27,7 @@ interface NodeResponse {
   writeHead(status: number, headers: Record<string, string>): unknown;
   flushHeaders?: () => void;
   write(chunk: Uint8Array): boolean;
-  end(): unknown;
+  end(chunk?: string): unknown;
   destroy(error?: Error): unknown;
   on(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
   off(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
@@ -40,6 +40,9 @@ interface NodeResponse {
  * (compatibility API), Express (`res`) and Fastify (`reply.raw`).
  *
  * Status and headers go out at once, so the client sees the stream open before the first event.
+ * An error the source raises while it is being subscribed (before anything was sent: an auth
+ * check in `defer`, say) that carries a numeric `status` from 400 to 599 becomes that HTTP status,
+ * with the `mapError` data as a JSON body; any later error is an `event: error` message.
  * When the client goes away (the response emits `close`) the source is unsubscribed in the same
  * tick. Source completion ends the response after every queued message is written; a source
  * error (or a message the codec refuses) sends an `event: error` message (see `mapError`) and
@@ -62,7 +65,8 @@ interface NodeResponse {
  * @param res - the response to stream into.
  * @param source$ - the messages to send; subscribed once, for this client.
  * @param config - status, extra headers, backpressure and error mapping; see {@link SendEventsConfig}.
- * @returns the subscription to the source (unsubscribe to stop streaming; the response then stays open).
+ * @returns the subscription to the source: closed once the source completes or errors or the client
+ *   leaves; unsubscribe it to stop streaming (the response then stays open until you end it).
  * @public
  */
 export function sendEvents(
@@ -81,20 +85,47 @@ export function sendEvents(
     response.off('error', detach);
     response.off('drain', onDrain);
   };
-  try {
-    response.writeHead(config.status ?? 200, { ...sseHeaders(req.httpVersionMajor), ...config.headers });
-    response.flushHeaders?.();
-  } catch {
-    // Headers already sent or invalid: the stream cannot start, but the caller must not crash.
-    response.destroy();
-  }
+  let headWritten = false;
+  const writeHead = (status: number, headers: Record<string, string>) => {
+    if (headWritten) return;
+    headWritten = true;
+    try {
+      response.writeHead(status, headers);
+      response.flushHeaders?.();
+    } catch {
+      // Headers already sent or invalid: the stream cannot start, but the caller must not crash.
+      response.destroy();
+    }
+  };
+  const startStream = () =>
+    writeHead(config.status ?? 200, { ...sseHeaders(req.httpVersionMajor), ...config.headers });
   response.on('close', detach);
   response.on('error', detach);
   response.on('drain', onDrain);
-  const running = pump(source$, {
-    write: (frame) => response.write(frame),
-    end: () => response.end(),
-    abort: (reason) => response.destroy(reason),
-  }, config);
+  const running = pump(
+    source$,
+    {
+      write: (frame) => (startStream(), response.write(frame)),
+      end: () => (startStream(), response.end()),
+      // Destroy without an error: an http2 stream would re-emit it where nobody listens.
+      abort: () => response.destroy(),
+      reject: (error, data) => {
+        const status = httpStatusOf(error);
+        if (headWritten || status === undefined) return false;
+        writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(data ?? '');
+        return true;
+      },
+    },
+    config,
+  );
+  // Messages and errors the source produced while subscribing went out above; now open the stream.
+  startStream();
   return running.subscription;
+}
+
+/** The HTTP error status an error carries in a numeric `status` property (400 to 599), if any. */
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
 }

@@ -1,0 +1,162 @@
+import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+
+/**
+ * Options of {@link createEventLog}.
+ * @public
+ */
+export interface EventLogConfig {
+  /**
+   * How many events are kept for clients that reconnect.
+   * @default 1000
+   */
+  size?: number;
+  /**
+   * How long an event is kept, in milliseconds.
+   * @default Infinity (only `size` limits the log)
+   */
+  ttlMs?: number;
+  /**
+   * Called when a client asks to resume from an id the log cannot serve from: too old (already
+   * dropped), unknown, or from before a server restart. The client is sent an `event: reset`.
+   * @default undefined
+   */
+  onReset?: (lastEventId: string) => void;
+}
+
+/**
+ * A shared, replayable stream of events; see {@link createEventLog}.
+ * @public
+ */
+export interface EventLog {
+  /**
+   * The messages for one client: those after `lastEventId` still in the log, then live ones,
+   * with no gap and no duplicate. Without `lastEventId` (or `''`), live messages only.
+   */
+  stream(lastEventId?: string | null): Observable<SseMessage>;
+  /** The number of clients streaming right now; emits the current count on subscription. */
+  readonly clients$: Observable<number>;
+  /** The id of the newest event, `''` before the first one. */
+  readonly lastId: string;
+  /** Stops listening to the source and completes every client stream. */
+  close(): void;
+}
+
+interface Entry {
+  seq: number;
+  time: number;
+  message: SseMessage;
+}
+
+/**
+ * Makes one hub out of a source of messages: every event (a message with `data`) gets the next
+ * id (`1`, `2`, ...), is kept for replay and is broadcast to every client. A reconnecting client
+ * passes its `Last-Event-ID` to `log.stream(id)` and gets exactly what it missed, then live
+ * events: the replay and the switch to live happen in one synchronous step, and messages
+ * published meanwhile (even by the client's own handler) are delivered once, in order.
+ *
+ * When the id cannot be served (older than the log, unknown, or from before a restart) the client
+ * first gets `event: reset` with data `{"lastEventId":"<what it sent>"}` and the current id as
+ * its `id`, so it knows to reload its state; `onReset` is called too. Comment and retry-only
+ * messages are broadcast live but neither numbered nor kept. The source is subscribed at once.
+ *
+ * @example
+ * ```ts
+ * import { Subject } from 'rxjs';
+ * import { createEventLog } from 'sse-rx-server';
+ * const chat$ = new Subject<{ data: string }>();
+ * const log = createEventLog(chat$, { size: 100 });
+ * chat$.next({ data: 'hi' });
+ * chat$.next({ data: 'there' });
+ * log.stream('1').subscribe(console.log);
+ * // { data: 'there', id: '2' }
+ * chat$.next({ data: 'again' });
+ * // { data: 'again', id: '3' }
+ * ```
+ * @param source$ - the messages to publish; ids already on them are replaced.
+ * @param config - how much to keep and what to do on an unknown id; see {@link EventLogConfig}.
+ * @returns the log, to serve clients from.
+ * @public
+ */
+export function createEventLog(source$: Observable<SseMessage>, config: EventLogConfig = {}): EventLog {
+  const size = config.size ?? 1000;
+  const ttlMs = config.ttlMs ?? Infinity;
+  const entries: Entry[] = [];
+  const live = new Subject<Entry>();
+  const clients = new BehaviorSubject(0);
+  let lastSeq = 0;
+
+  const prune = (now: number) => {
+    let drop = Math.max(0, entries.length - size);
+    while (drop < entries.length && now - entries[drop]!.time > ttlMs) drop++;
+    if (drop > 0) entries.splice(0, drop);
+  };
+  const publish = (message: SseMessage) => {
+    const entry = { seq: 0, time: Date.now(), message };
+    if (message.data !== undefined) {
+      entry.seq = ++lastSeq;
+      entry.message = { ...message, id: String(lastSeq) };
+      entries.push(entry);
+      prune(entry.time);
+    }
+    live.next(entry);
+  };
+  // The kept entries after `lastEventId`; undefined when the log cannot serve from it.
+  const after = (lastEventId: string): Entry[] | undefined => {
+    prune(Date.now());
+    const seq = /^\d+$/.test(lastEventId) ? Number(lastEventId) : NaN;
+    const oldest = entries[0]?.seq ?? lastSeq + 1;
+    if (!(seq >= oldest - 1 && seq <= lastSeq)) return undefined;
+    return entries.slice(entries.length - (lastSeq - seq));
+  };
+
+  const subscription: Subscription = source$.subscribe({
+    next: publish,
+    error: (error: unknown) => live.error(error),
+    complete: () => live.complete(),
+  });
+
+  return {
+    stream: (lastEventId) =>
+      new Observable<SseMessage>((subscriber) => {
+        clients.next(clients.value + 1);
+        // The smallest id not sent yet: nothing is sent twice, whichever path it comes by.
+        let nextSeq = lastSeq + 1;
+        const send = (entry: Entry) => {
+          if (entry.seq !== 0 && entry.seq < nextSeq) return;
+          if (entry.seq !== 0) nextSeq = entry.seq + 1;
+          subscriber.next(entry.message);
+        };
+        // Live entries published while the backlog is being sent (by a handler, say) wait here.
+        let pending: Entry[] | undefined = [];
+        const liveSubscription = live.subscribe({
+          next: (entry) => (pending ? pending.push(entry) : send(entry)),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        });
+        const backlog = lastEventId ? after(lastEventId) : [];
+        if (backlog === undefined) {
+          config.onReset?.(lastEventId!);
+          subscriber.next({ event: 'reset', data: JSON.stringify({ lastEventId }), id: String(lastSeq) });
+        } else if (backlog.length > 0) {
+          nextSeq = backlog[0]!.seq;
+        }
+        for (const entry of backlog ?? []) if (!subscriber.closed) send(entry);
+        while (pending.length > 0 && !subscriber.closed) send(pending.shift()!);
+        pending = undefined;
+        return () => {
+          liveSubscription.unsubscribe();
+          clients.next(clients.value - 1);
+        };
+      }),
+    clients$: clients.asObservable(),
+    get lastId() {
+      return lastSeq === 0 ? '' : String(lastSeq);
+    },
+    close() {
+      subscription.unsubscribe();
+      live.complete();
+      clients.complete();
+    },
+  };
+}
