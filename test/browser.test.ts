@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Subject, concat, from, type Observable } from 'rxjs';
+import { Subject, concat, from, type Observable, of } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { sendEvents } from 'sse-rx-server';
+import { createEventLog, sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser } from './support/browser.js';
 import { bundleClient } from '../examples/demo/src/bundle.js';
@@ -60,18 +60,11 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
   });
 
   it('EventSource reconnects by itself after a server restart and resumes from Last-Event-ID with no gap', async () => {
-    // The event log outlives the HTTP server, as an app's replay hub or Redis stream would.
-    const log: SseMessage[] = [];
-    const live = new Subject<SseMessage>();
-    const publish = (n: number) => {
-      const message = { id: String(n), data: `event ${n}` };
-      log.push(message);
-      live.next(message);
-    };
-    const replayFrom = (lastEventId: string | undefined): Observable<SseMessage> => {
-      const after = lastEventId === undefined ? 0 : Number(lastEventId);
-      return concat(from([{ retry: 200 }, ...log.filter((m) => Number(m.id) > after)]), live);
-    };
+    // The replay hub outlives the HTTP server, as an app's hub (or a Redis stream) would.
+    const source$ = new Subject<SseMessage>();
+    const hub = createEventLog(source$);
+    const publish = (n: number) => source$.next({ data: `event ${n}` });
+    const replayFrom = (lastEventId: string | undefined) => concat(of({ retry: 200 }), hub.stream(lastEventId));
     const seenIds: (string | undefined)[] = [];
     const handler = app(() => eventSourceScript(['message']), replayFrom, seenIds);
     let server: TestServer = await startServer(handler);
@@ -95,6 +88,7 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
       expect(seenIds).toEqual([undefined, '3']);
       await tab.evaluate(() => (window as any).source.close());
     } finally {
+      hub.close();
       await tab.close();
       await server.close();
     }

@@ -1,0 +1,116 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** A deterministic PRNG (mulberry32): the same seed gives the same faults. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What the proxy does to one connection's server-to-client bytes. */
+export type Fault =
+  | { kind: 'none' }
+  /** Closes both sides after this many bytes. */
+  | { kind: 'cut'; afterBytes: number }
+  /** Sends a TCP reset after this many bytes. */
+  | { kind: 'reset'; afterBytes: number }
+  /** Forwards in fragments of at most `maxBytes`, one per event-loop turn; then cuts after `afterBytes` if given. */
+  | { kind: 'fragment'; maxBytes: number; afterBytes?: number }
+  /** Stops forwarding after this many bytes without closing (a half-open connection). */
+  | { kind: 'blackhole'; afterBytes: number };
+
+/** A loopback TCP proxy that injects one fault per connection, chosen by `pickFault`. */
+export interface FaultProxy {
+  port: number;
+  url: string;
+  /** How many connections were accepted, and the faults they got. */
+  faults: Fault[];
+  close(): Promise<void>;
+}
+
+/** Starts a fault proxy on 127.0.0.1 in front of `upstreamPort` (also on 127.0.0.1). */
+export async function startFaultProxy(upstreamPort: number, pickFault: (connection: number) => Fault): Promise<FaultProxy> {
+  const faults: Fault[] = [];
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  };
+  const server: Server = createServer((client) => {
+    const fault = pickFault(faults.length);
+    faults.push(fault);
+    const upstream = createConnection({ host: '127.0.0.1', port: upstreamPort });
+    track(client);
+    track(upstream);
+    client.pipe(upstream);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    forward(upstream, client, fault);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Copies `from` to `to`, applying `fault`. */
+function forward(from: Socket, to: Socket, fault: Fault): void {
+  let sent = 0;
+  let stopped = false;
+  from.on('data', (chunk: Buffer) => {
+    if (stopped) return;
+    if (fault.kind === 'fragment') {
+      from.pause();
+      let offset = 0;
+      const next = () => {
+        if (to.destroyed) return;
+        if (sent >= (fault.afterBytes ?? Infinity)) {
+          stopped = true;
+          to.end(() => from.destroy());
+          return;
+        }
+        if (offset >= chunk.length) {
+          from.resume();
+          return;
+        }
+        const piece = chunk.subarray(offset, offset + fault.maxBytes);
+        to.write(piece);
+        offset += piece.length;
+        sent += piece.length;
+        setImmediate(next);
+      };
+      next();
+      return;
+    }
+    if (fault.kind === 'none') {
+      to.write(chunk);
+      return;
+    }
+    const room = fault.afterBytes - sent;
+    if (room > 0) to.write(chunk.subarray(0, room));
+    sent += chunk.length;
+    if (sent < fault.afterBytes) return;
+    stopped = true;
+    if (fault.kind === 'cut') to.end(() => from.destroy());
+    else if (fault.kind === 'reset') to.resetAndDestroy();
+    // 'blackhole': keep both sockets open and forward nothing more.
+  });
+  from.on('end', () => {
+    if (!stopped) to.end();
+  });
+}
