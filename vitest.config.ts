@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests run against the TypeScript sources through our own `sse-rx-source` export condition (not `source`: peers such as eventsource-parser publish that one): no build first. */
-const conditions = ['sse-rx-source', 'import', 'module', 'node', 'default'];
+// Then Vite's default server conditions; adding `import` here breaks CJS packages such as Express 5.
+const conditions = ['sse-rx-source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
