@@ -1,6 +1,7 @@
-import { interval, map, of } from 'rxjs';
+import { Hono } from 'hono';
+import { interval, map, of, take } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toResponse } from '../src/index.js';
+import { heartbeat, toResponse } from '../src/index.js';
 import { counted, decode, fetchText, listenFetch, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -49,5 +50,15 @@ describe('toResponse', () => {
     );
     expect(ticks.total()).toBe(200);
     await until(() => ticks.active() === 0);
+  });
+
+  it('serves a Hono route over a real connection', async () => {
+    const app = new Hono();
+    app.get('/ticks', () => toResponse(interval(1).pipe(take(2), map((n) => ({ data: String(n) })), heartbeat(10_000))));
+    server = await listenFetch((request) => app.fetch(request));
+    const { status, headers, text } = await fetchText(`${server.url}/ticks`);
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(text).toBe('data: 0\n\ndata: 1\n\n');
   });
 });

@@ -79,6 +79,7 @@ export function sendEvents(
   // The client left before we started: there is nobody to stream to.
   if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
   const onDrain = () => running.drain();
+  // The client left (or the response failed): stop the source in this same tick.
   const detach = () => {
     running.subscription.unsubscribe();
     response.off('close', detach);
