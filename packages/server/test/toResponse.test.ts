@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { interval, map, of, take } from 'rxjs';
+import { concat, defer, interval, map, of, take, throwError } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { heartbeat, toResponse } from '../src/index.js';
 import { counted, decode, fetchText, listenFetch, until, type TestServer } from './helpers.js';
@@ -24,6 +24,25 @@ describe('toResponse', () => {
     const response = toResponse(of({ data: 'x' }), { status: 201, headers: { 'x-stream': 'yes' } });
     expect(response.status).toBe(201);
     expect(response.headers.get('x-stream')).toBe('yes');
+  });
+
+  it('becomes a JSON response with the status of an error raised while subscribing', async () => {
+    const unauthorized = defer(() => {
+      throw Object.assign(new Error('log in first'), { status: 401 });
+    });
+    const response = toResponse(unauthorized, { mapError: (error) => ({ message: (error as Error).message }) });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.text()).toBe('{"message":"log in first"}');
+  });
+
+  it('streams an error event for errors without a status or after the first message', async () => {
+    const plain = toResponse(throwError(() => new Error('x')));
+    expect(plain.status).toBe(200);
+    expect(await plain.text()).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+    const late = toResponse(concat(of({ data: 'a' }), throwError(() => Object.assign(new Error('x'), { status: 404 }))));
+    expect(late.status).toBe(200);
+    expect(await late.text()).toBe('data: a\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
   });
 
   it('streams the exact wire text to a real fetch client', async () => {

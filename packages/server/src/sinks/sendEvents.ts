@@ -3,6 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sseHeaders } from '../headers.js';
+import { httpStatusOf } from './httpStatusOf.js';
 import { pump, type SseSinkConfig } from './pump.js';
 
 /**
@@ -125,8 +126,3 @@ export function sendEvents(
   return running.subscription;
 }
 
-/** The HTTP error status an error carries in a numeric `status` property (400 to 599), if any. */
-function httpStatusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
-}
