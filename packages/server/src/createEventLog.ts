@@ -58,7 +58,8 @@ interface Entry {
  * When the id cannot be served (older than the log, unknown, or from before a restart) the client
  * first gets `event: reset` with data `{"lastEventId":"<what it sent>"}` and the current id as
  * its `id`, so it knows to reload its state; `onReset` is called too. Comment and retry-only
- * messages are broadcast live but neither numbered nor kept. The source is subscribed at once.
+ * messages are broadcast live but neither numbered nor kept. The source is subscribed at once;
+ * once it completes (or `close()` is called) clients still get their backlog, then completion.
  *
  * @example
  * ```ts
@@ -127,12 +128,15 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
           if (entry.seq !== 0) nextSeq = entry.seq + 1;
           subscriber.next(entry.message);
         };
-        // Live entries published while the backlog is being sent (by a handler, say) wait here.
+        // What happens live while the backlog is being sent (a publish from a handler, or the log
+        // having ended already) waits here and follows the backlog.
         let pending: Entry[] | undefined = [];
+        let ended: (() => void) | undefined;
+        const end = (notify: () => void) => (pending ? (ended = notify) : notify());
         const liveSubscription = live.subscribe({
           next: (entry) => (pending ? pending.push(entry) : send(entry)),
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
+          error: (error: unknown) => end(() => subscriber.error(error)),
+          complete: () => end(() => subscriber.complete()),
         });
         const backlog = lastEventId ? after(lastEventId) : [];
         if (backlog === undefined) {
@@ -144,6 +148,7 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
         for (const entry of backlog ?? []) if (!subscriber.closed) send(entry);
         while (pending.length > 0 && !subscriber.closed) send(pending.shift()!);
         pending = undefined;
+        ended?.();
         return () => {
           liveSubscription.unsubscribe();
           clients.next(clients.value - 1);

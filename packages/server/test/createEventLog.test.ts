@@ -136,4 +136,15 @@ describe('createEventLog', () => {
     log.close();
     expect(completed).toBe(1);
   });
+
+  it('still replays the backlog to a client that comes back after the source completed', () => {
+    const { log, source, publish } = setup();
+    publish('a', 'b');
+    source.complete();
+    const seen: SseMessage[] = [];
+    let completed = false;
+    log.stream('1').subscribe({ next: (m) => seen.push(m), complete: () => (completed = true) });
+    expect(data(seen)).toEqual(['2:b']);
+    expect(completed).toBe(true);
+  });
 });

@@ -70,9 +70,9 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
 }
 
 /** A node:http server that answers every request with the Web `Response` of `handler`, as Hono's Node adapter does. */
-export function listenFetch(handler: (request: Request) => Response): Promise<TestServer> {
-  return listen((req, res) => {
-    const response = handler(new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers: req.headers as HeadersInit }));
+export function listenFetch(handler: (request: Request) => Response | Promise<Response>): Promise<TestServer> {
+  return listen(async (req, res) => {
+    const response = await handler(new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers: req.headers as HeadersInit }));
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.flushHeaders();
     if (response.body) pipeline(Readable.fromWeb(response.body as NodeReadableStream), res, () => undefined);

@@ -1,6 +1,7 @@
-import { interval, map, of } from 'rxjs';
+import { Hono } from 'hono';
+import { concat, defer, interval, map, of, take, throwError } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toResponse } from '../src/index.js';
+import { heartbeat, toResponse } from '../src/index.js';
 import { counted, decode, fetchText, listenFetch, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -23,6 +24,25 @@ describe('toResponse', () => {
     const response = toResponse(of({ data: 'x' }), { status: 201, headers: { 'x-stream': 'yes' } });
     expect(response.status).toBe(201);
     expect(response.headers.get('x-stream')).toBe('yes');
+  });
+
+  it('becomes a JSON response with the status of an error raised while subscribing', async () => {
+    const unauthorized = defer(() => {
+      throw Object.assign(new Error('log in first'), { status: 401 });
+    });
+    const response = toResponse(unauthorized, { mapError: (error) => ({ message: (error as Error).message }) });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await response.text()).toBe('{"message":"log in first"}');
+  });
+
+  it('streams an error event for errors without a status or after the first message', async () => {
+    const plain = toResponse(throwError(() => new Error('x')));
+    expect(plain.status).toBe(200);
+    expect(await plain.text()).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+    const late = toResponse(concat(of({ data: 'a' }), throwError(() => Object.assign(new Error('x'), { status: 404 }))));
+    expect(late.status).toBe(200);
+    expect(await late.text()).toBe('data: a\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
   });
 
   it('streams the exact wire text to a real fetch client', async () => {
@@ -49,5 +69,15 @@ describe('toResponse', () => {
     );
     expect(ticks.total()).toBe(200);
     await until(() => ticks.active() === 0);
+  });
+
+  it('serves a Hono route over a real connection', async () => {
+    const app = new Hono();
+    app.get('/ticks', () => toResponse(interval(1).pipe(take(2), map((n) => ({ data: String(n) })), heartbeat(10_000))));
+    server = await listenFetch((request) => app.fetch(request));
+    const { status, headers, text } = await fetchText(`${server.url}/ticks`);
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(text).toBe('data: 0\n\ndata: 1\n\n');
   });
 });

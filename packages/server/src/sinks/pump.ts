@@ -4,7 +4,14 @@ import { SseSlowClientError } from '../errors.js';
 import { createWriteQueue, type BackpressureConfig, type FrameTarget } from './writeQueue.js';
 
 /**
- * Options shared by every sink ({@link toReadableStream}, {@link toResponse}, {@link sendEvents}).
+ * Options shared by every sink (`toReadableStream`, `toResponse`, `sendEvents`).
+ *
+ * @example
+ * ```ts
+ * import { toReadableStream } from 'sse-rx-server';
+ * const body = toReadableStream(updates$, { mapError: (error) => ({ code: 'UPSTREAM_DOWN' }) });
+ * // on a source error, last on the wire: 'event: error\ndata: {"code":"UPSTREAM_DOWN"}\n\n'
+ * ```
  * @public
  */
 export interface SseSinkConfig {
@@ -76,7 +83,7 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
     try {
       if (data !== undefined && !send({ event: 'error', data })) return;
     } catch {
-      // mapError produced something the codec refuses: close without the event.
+      // The connection refused the write (it is already gone): just close.
     }
     finish();
   };

@@ -3,6 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sseHeaders } from '../headers.js';
+import { httpStatusOf } from './httpStatusOf.js';
 import { pump, type SseSinkConfig } from './pump.js';
 
 /**
@@ -79,6 +80,7 @@ export function sendEvents(
   // The client left before we started: there is nobody to stream to.
   if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
   const onDrain = () => running.drain();
+  // The client left (or the response failed): stop the source in this same tick.
   const detach = () => {
     running.subscription.unsubscribe();
     response.off('close', detach);
@@ -124,8 +126,3 @@ export function sendEvents(
   return running.subscription;
 }
 
-/** The HTTP error status an error carries in a numeric `status` property (400 to 599), if any. */
-function httpStatusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
-}

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { pump, type Pump, type SseSinkConfig } from './pump.js';
+import { pump, type Pump, type SinkConnection, type SseSinkConfig } from './pump.js';
 
 /**
  * Turns an Observable of messages into the bytes of an event stream, as a Web `ReadableStream`
@@ -29,7 +29,20 @@ export function toReadableStream(
   source$: Observable<SseMessage>,
   config: SseSinkConfig = {},
 ): ReadableStream<Uint8Array> {
+  return eventStream(source$, config);
+}
+
+/**
+ * The stream behind {@link toReadableStream}. `rejectEarly` may take over an error that comes
+ * before any byte was produced (while subscribing: the stream constructor subscribes at once).
+ */
+export function eventStream(
+  source$: Observable<SseMessage>,
+  config: SseSinkConfig,
+  rejectEarly?: SinkConnection['reject'],
+): ReadableStream<Uint8Array> {
   let running: Pump | undefined;
+  let started = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -37,11 +50,13 @@ export function toReadableStream(
           source$,
           {
             write(frame) {
+              started = true;
               controller.enqueue(frame);
               return (controller.desiredSize ?? 0) > 0;
             },
             end: () => controller.close(),
             abort: (reason) => controller.error(reason),
+            reject: (error, data) => !started && rejectEarly !== undefined && rejectEarly(error, data),
           },
           config,
         );

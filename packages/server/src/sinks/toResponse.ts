@@ -2,7 +2,8 @@ import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sseHeaders } from '../headers.js';
 import type { SseSinkConfig } from './pump.js';
-import { toReadableStream } from './toReadableStream.js';
+import { httpStatusOf } from './httpStatusOf.js';
+import { eventStream } from './toReadableStream.js';
 
 /**
  * Options of {@link toResponse}: a `ResponseInit` (status, extra headers) plus the sink options.
@@ -24,7 +25,10 @@ export interface ToResponseConfig extends SseSinkConfig {
 /**
  * Makes a Web `Response` that streams an Observable of messages, with the event-stream headers:
  * return it from a Hono, Bun, Deno, Next.js or Cloudflare handler. The body is
- * {@link toReadableStream}, so a client disconnect unsubscribes from the source.
+ * {@link toReadableStream}, so a client disconnect unsubscribes from the source. An error the
+ * source raises while it is being subscribed (before any byte: an auth check in `defer`, say)
+ * that carries a numeric `status` from 400 to 599 becomes a JSON response with that status and
+ * the `mapError` data; any later error is an `event: error` message.
  *
  * @example
  * ```ts
@@ -43,7 +47,15 @@ export interface ToResponseConfig extends SseSinkConfig {
  * @public
  */
 export function toResponse(source$: Observable<SseMessage>, config: ToResponseConfig = {}): Response {
+  let early: Response | undefined;
+  const body = eventStream(source$, config, (error, data) => {
+    const status = httpStatusOf(error);
+    if (status === undefined) return false;
+    early = new Response(data ?? '', { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    return true;
+  });
+  if (early) return early;
   const headers = new Headers(sseHeaders());
   new Headers(config.headers).forEach((value, name) => headers.set(name, value));
-  return new Response(toReadableStream(source$, config), { status: config.status ?? 200, headers });
+  return new Response(body, { status: config.status ?? 200, headers });
 }

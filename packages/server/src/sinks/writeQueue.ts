@@ -1,5 +1,12 @@
 /**
  * What a sink does with a client that reads slower than the source emits.
+ *
+ * @example
+ * ```ts
+ * import { sendEvents } from 'sse-rx-server';
+ * // Keep at most 256 KiB per slow client; past that, forget its oldest messages.
+ * sendEvents(req, res, prices$, { backpressure: { maxBufferBytes: 262_144, policy: 'drop-oldest' } });
+ * ```
  * @public
  */
 export interface BackpressureConfig {

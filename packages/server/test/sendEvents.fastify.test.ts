@@ -1,0 +1,42 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { interval, map, take } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asMessage, sendEvents } from '../src/index.js';
+import { counted, fetchText, until } from './helpers.js';
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('sendEvents with Fastify', () => {
+  it('streams through reply.raw after reply.hijack()', async () => {
+    app = Fastify();
+    app.get('/ticks', (request, reply) => {
+      reply.hijack();
+      sendEvents(request.raw, reply.raw, interval(1).pipe(take(2), map((n) => ({ n })), asMessage()));
+    });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const { status, headers, text } = await fetchText(`${address}/ticks`);
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(text).toBe('data: {"n":0}\n\ndata: {"n":1}\n\n');
+  });
+
+  it('unsubscribes when a Fastify client disconnects', async () => {
+    const ticks = counted(interval(5).pipe(map((n) => ({ data: String(n) }))));
+    // Close drops keep-alive sockets the fetch client leaves in its pool.
+    const fastify = (app = Fastify({ forceCloseConnections: true }));
+    fastify.get('/', (request, reply) => {
+      reply.hijack();
+      sendEvents(request.raw, reply.raw, ticks.source$);
+    });
+    const address = await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const reader = (await fetch(address, { signal: controller.signal })).body!.getReader();
+    await reader.read();
+    controller.abort();
+    await until(() => ticks.active() === 0);
+  });
+});
