@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable, share, throwError } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { SseResumeError } from './errors.js';
+import type { SseResumeError } from './errors.js';
+import { parseLastEventId } from './parseLastEventId.js';
 import { readHistory } from './readHistory.js';
 import { readLoop } from './readLoop.js';
 import { resume } from './resume.js';
-import { normalizeStreamId } from './streamId.js';
 
 /**
  * The state of a hub's read loop: `idle` (no subscriber, no connection), `connecting` (first
@@ -45,7 +45,8 @@ export interface StreamHub {
    * ones, with no gap and no duplicate.
    *
    * A `lastEventId` that is not a stream id makes the Observable error with an
-   * {@link SseResumeError} of type `malformed-id` (status 400) when subscribed. One older than
+   * {@link SseResumeError} of type `malformed-id` (status 400) when subscribed (check it with
+   * {@link parseLastEventId} before answering, to send a 400 instead). One older than
    * the trimmed history gives a `{ event: 'reset', data: '', id }` message first (send a
    * snapshot then), then the live messages.
    */
@@ -90,9 +91,13 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   return {
     state$: state.pipe(distinctUntilChanged()),
     stream(lastEventId) {
-      if (lastEventId === undefined || lastEventId === '') return live$;
-      const lastId = normalizeStreamId(lastEventId);
-      if (lastId === undefined) return throwError(() => new SseResumeError('malformed-id', lastEventId));
+      let lastId: string | undefined;
+      try {
+        lastId = parseLastEventId(lastEventId);
+      } catch (error) {
+        return throwError(() => error);
+      }
+      if (lastId === undefined) return live$;
       return resume({ live$, ready$, readHistory: (id) => readHistory(redis, stream, id), lastId, onTrimmed });
     },
   };
