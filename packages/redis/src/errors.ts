@@ -17,10 +17,12 @@ export type SseResumeErrorType = 'malformed-id' | 'trimmed';
  *
  * @example
  * ```ts
- * import { createStreamHub, SseResumeError } from 'sse-rx-redis';
- * hub.stream('yesterday').subscribe({
- *   error: (e) => e instanceof SseResumeError && console.log(e.type, e.status),
- * });
+ * import { parseLastEventId, SseResumeError } from 'sse-rx-redis';
+ * try {
+ *   parseLastEventId('yesterday');
+ * } catch (e) {
+ *   if (e instanceof SseResumeError) console.log(e.type, e.status);
+ * }
  * // malformed-id 400
  * ```
  * @public

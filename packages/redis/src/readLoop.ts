@@ -25,15 +25,18 @@ export interface ReadLoopConfig {
 export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
   const { redis, stream, blockMs, count, connectionName, setState } = config;
   return new Observable<SseMessage>((subscriber) => {
-    // Commands wait through reconnects instead of failing after 20 retries: the state tells the app.
-    const connection = redis.duplicate({ connectionName, maxRetriesPerRequest: null });
+    // Commands wait through reconnects instead of failing after 20 retries (the state tells the
+    // app), and a `commandTimeout` meant for ordinary commands must not cut a blocking XREAD short.
+    const connection = redis.duplicate({ connectionName, maxRetriesPerRequest: null, commandTimeout: undefined });
     let running = true;
     let started = false;
     setState('connecting');
     // ioredis reports connection errors here too; they surface as the `reconnecting` state.
     connection.on('error', () => undefined);
     connection.on('reconnecting', () => setState('reconnecting'));
-    connection.on('ready', () => started && setState('connected'));
+    connection.on('ready', () => {
+      if (started) setState('connected');
+    });
 
     const run = async (): Promise<void> => {
       // Start after the newest entry now in the stream: a resuming client's XRANGE, sent after

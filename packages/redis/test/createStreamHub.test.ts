@@ -68,4 +68,22 @@ describe.skipIf(!redisServerAvailable)('createStreamHub', () => {
     expect(await again).toEqual([{ id, data: 'back' }]);
     expect(states).toEqual(['idle', 'connecting', 'connected', 'idle', 'connecting', 'connected', 'idle']);
   });
+
+  it('keeps reading through quiet periods longer than blockMs and than the client commandTimeout', async () => {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis({ host: '127.0.0.1', port: server.port, commandTimeout: 100 });
+    clients.push(redis);
+    const hub = createStreamHub({ redis, stream: 'quiet', blockMs: 150 });
+    const received = collect(hub.stream(), 1);
+    await whenState(hub, 'connected');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const id = await publish(publisher, 'quiet', { data: 'late' });
+    expect(await received).toEqual([{ id, data: 'late' }]);
+  });
+
+  it('errors its subscribers when the key is not a stream', async () => {
+    await publisher.set('not-a-stream', 'x');
+    const hub = createStreamHub({ redis: client(), stream: 'not-a-stream' });
+    await expect(collect(hub.stream(), 1)).rejects.toThrow(/WRONGTYPE/);
+  });
 });
