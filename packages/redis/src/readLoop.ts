@@ -33,9 +33,11 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
     setState('connecting');
     // ioredis reports connection errors here too; they surface as the `reconnecting` state.
     connection.on('error', () => undefined);
-    connection.on('reconnecting', () => setState('reconnecting'));
+    connection.on('reconnecting', () => {
+      if (running) setState('reconnecting');
+    });
     connection.on('ready', () => {
-      if (started) setState('connected');
+      if (running && started) setState('connected');
     });
 
     const run = async (): Promise<void> => {
