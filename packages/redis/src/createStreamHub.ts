@@ -24,7 +24,7 @@ export interface StreamHubOptions {
   redis: Redis;
   /** The key of the stream to serve. */
   stream: string;
-  /** How long one `XREAD BLOCK` waits before it is sent again. @default 5000 */
+  /** How long one `XREAD BLOCK` waits before it is sent again (`0`: until an entry arrives). @default 5000 */
   blockMs?: number;
   /** The most entries one `XREAD` returns. @default 500 */
   count?: number;
@@ -77,11 +77,14 @@ export interface StreamHub {
  * ```
  * @param options - The client, the stream and tuning, see {@link StreamHubOptions}.
  * @returns The hub: `stream(lastEventId?)` per client, and `state$`.
+ * @throws TypeError when `blockMs` or `count` is not a valid integer.
  * @public
  */
 export function createStreamHub(options: StreamHubOptions): StreamHub {
   const { redis, stream, blockMs = 5000, count = 500, onTrimmed } = options;
   const connectionName = options.connectionName ?? `sse-rx-redis:${stream}`;
+  if (!Number.isInteger(blockMs) || blockMs < 0) throw new TypeError(`blockMs must be an integer >= 0, got ${blockMs}.`);
+  if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be an integer >= 1, got ${count}.`);
   const state = new BehaviorSubject<StreamHubState>('idle');
   const live$ = readLoop({ redis, stream, blockMs, count, connectionName, setState: (s) => state.next(s) }).pipe(
     share(),

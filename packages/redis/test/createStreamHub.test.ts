@@ -86,4 +86,9 @@ describe.skipIf(!redisServerAvailable)('createStreamHub', () => {
     const hub = createStreamHub({ redis: client(), stream: 'not-a-stream' });
     await expect(collect(hub.stream(), 1)).rejects.toThrow(/WRONGTYPE/);
   });
+
+  it('refuses a negative blockMs or a count below one with a TypeError', () => {
+    expect(() => createStreamHub({ redis: publisher, stream: 's', blockMs: -1 })).toThrow(/blockMs/);
+    expect(() => createStreamHub({ redis: publisher, stream: 's', count: 0 })).toThrow(TypeError);
+  });
 });
