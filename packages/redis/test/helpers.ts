@@ -1,0 +1,24 @@
+import { Redis } from 'ioredis';
+import { filter, firstValueFrom, type Observable, take, timeout, toArray } from 'rxjs';
+import type { StreamHub } from '../src/index.js';
+
+/** A client of the test server; disconnect it with `redis.disconnect()`. */
+export function connect(port: number): Redis {
+  return new Redis({ host: '127.0.0.1', port });
+}
+
+/** The first `count` values of `source$`, failing after `ms`. */
+export function collect<T>(source$: Observable<T>, count: number, ms = 10_000): Promise<T[]> {
+  return firstValueFrom(source$.pipe(take(count), toArray(), timeout(ms)));
+}
+
+/** Resolves when the hub's read loop is in `state`. */
+export function whenState(hub: StreamHub, state: string, ms = 10_000): Promise<unknown> {
+  return firstValueFrom(hub.state$.pipe(filter((s) => s === state), timeout(ms)));
+}
+
+/** The number of connections of the server named `name` (`CLIENT LIST`). */
+export async function connectionsNamed(redis: Redis, name: string): Promise<number> {
+  const list = (await redis.client('LIST')) as string;
+  return list.split('\n').filter((line) => line.includes(` name=${name} `)).length;
+}
