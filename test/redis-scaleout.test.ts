@@ -1,0 +1,88 @@
+import { Redis } from 'ioredis';
+import { firstValueFrom, map, take, toArray } from 'rxjs';
+import { fromSse } from 'sse-rx-client';
+import { createStreamHub, parseLastEventId, publish } from 'sse-rx-redis';
+import { sendEvents } from 'sse-rx-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServer, redisServerAvailable, startRedisServer } from '../packages/redis/test/redisServer.js';
+import { startServer, type TestServer } from './support/http.js';
+
+if (!redisServerAvailable) console.warn('\n*** redis-server not found: Redis scale-out e2e tests SKIPPED (apt-get install -y redis-server) ***\n');
+
+const STREAM = 'scaleout';
+
+/** One app instance: its own Redis connection, its own hub, its own HTTP port, sse-rx-server's sink unchanged. */
+async function startInstance(redisPort: number) {
+  const redis = new Redis({ host: '127.0.0.1', port: redisPort });
+  const hub = createStreamHub({ redis, stream: STREAM });
+  const http = await startServer((req, res) => {
+    let lastEventId: string | undefined;
+    try {
+      lastEventId = parseLastEventId(req.headers['last-event-id'] as string | undefined);
+    } catch (error) {
+      res.writeHead(400).end(String(error));
+      return;
+    }
+    sendEvents(req, res, hub.stream(lastEventId));
+  });
+  return { http, redis };
+}
+
+describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over Redis, read by sse-rx-client', () => {
+  let redisServer: RedisServer;
+  let instances: { http: TestServer; redis: Redis }[];
+  let publisher: Redis;
+  beforeAll(async () => {
+    redisServer = await startRedisServer();
+    instances = await Promise.all([1, 2, 3].map(() => startInstance(redisServer.port)));
+    publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
+  });
+  afterAll(async () => {
+    for (const instance of instances ?? []) {
+      await instance.http.close();
+      instance.redis.disconnect();
+    }
+    publisher?.disconnect();
+    await redisServer?.kill();
+  });
+
+  /** Publishes `seq:from`..`seq:to`, one every `everyMs`. */
+  async function publishRange(from: number, to: number, everyMs = 2) {
+    for (let n = from; n <= to; n++) {
+      await publish(publisher, STREAM, { event: 'seq', data: String(n) });
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+
+  /** Reads `count` sequence numbers from an instance, starting after `lastEventId` if given. */
+  const read = (url: string, count: number, lastEventId?: string) =>
+    fromSse(`${url}/events`, undefined, lastEventId === undefined ? {} : { lastEventId }).pipe(take(count));
+
+  it('delivers an event published anywhere to every client on every instance, once and in order', async () => {
+    // '0-0': from the start of the (still empty) stream, so no event is missed while clients connect.
+    const readers = instances.flatMap(({ http }) =>
+      [1, 2].map(() => firstValueFrom(read(http.url, 100, '0-0').pipe(map((e) => Number(e.data)), toArray()))),
+    );
+    await publishRange(1, 100);
+    const results = await Promise.all(readers);
+    for (const received of results) expect(received).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('resumes on another instance from Last-Event-ID while publishing goes on: nothing lost, nothing twice', async () => {
+    const [a, b] = instances;
+    const publishing = publishRange(1001, 1200, 3);
+    const firstPart = await firstValueFrom(read(a!.http.url, 50).pipe(toArray()));
+    const lastId = firstPart.at(-1)!.lastEventId;
+    const secondPart = await firstValueFrom(read(b!.http.url, 200 - firstPart.length - (Number(firstPart[0]!.data) - 1001), lastId).pipe(toArray()));
+    await publishing;
+    const numbers = [...firstPart, ...secondPart].map((e) => Number(e.data));
+    const start = numbers[0]!;
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => start + i));
+    expect(numbers.at(-1)).toBe(1200);
+  });
+
+  it('answers a malformed Last-Event-ID with a 400 instead of crashing', async () => {
+    const response = await fetch(`${instances[0]!.http.url}/events`, { headers: { 'last-event-id': 'not-a-stream-id' } });
+    expect(response.status).toBe(400);
+  });
+});
