@@ -1,0 +1,65 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { heartbeat, retryHint, sendEvents } from 'sse-rx-server';
+import { ChatLog } from './log.js';
+import { page } from './page.js';
+
+/** A running example server. */
+export interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Reads a small JSON body (up to 16 KiB); `undefined` when too large or not JSON. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    text += chunk.toString('utf8');
+    if (text.length > 16 * 1024) return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the chat server: `GET /` the HTML page, `GET /events` the stream (`event: chat`, numbered
+ * ids, replay after `Last-Event-ID`), `POST /messages` with `{ from, text }` to send.
+ * @param port - the port to listen on, 0 for any free one.
+ * @returns the URL and a `close()` function.
+ */
+export async function start(port = 0): Promise<Running> {
+  const log = new ChatLog();
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    } else if (req.method === 'GET' && path === '/events') {
+      const lastEventId = req.headers['last-event-id'];
+      const messages$ = log.since(typeof lastEventId === 'string' ? lastEventId : undefined);
+      sendEvents(req, res, messages$.pipe(heartbeat(15_000), retryHint(1000)));
+    } else if (req.method === 'POST' && path === '/messages') {
+      const body = (await readJson(req)) as { from?: unknown; text?: unknown } | undefined;
+      if (typeof body?.from !== 'string' || typeof body.text !== 'string' || body.text === '') {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('expected { "from": string, "text": string }');
+        return;
+      }
+      const id = log.append({ from: body.from.slice(0, 40), text: body.text.slice(0, 1000), at: new Date().toISOString() });
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
