@@ -3,7 +3,8 @@ import type { SseMessage } from 'sse-rx-codec';
 import { fromSse } from 'sse-rx-client';
 import { createEventLog, readLastEventId, sendEvents } from 'sse-rx-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Fault, type FaultProxy, seededRandom, startFaultProxy } from './support/faultProxy.js';
+import { type Fault, type FaultProxy, startFaultProxy } from './support/faultProxy.js';
+import { seededRandom } from './support/random.js';
 import { startServer, type TestServer } from './support/http.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

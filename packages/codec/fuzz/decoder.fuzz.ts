@@ -4,24 +4,14 @@
  * Writes `fuzz/results.md`. Run with `pnpm fuzz` from the repository root; `FUZZ_INPUTS` sets the count.
  */
 import { writeFileSync } from 'node:fs';
+import { seededRandom } from '../../../test/support/random.js';
 import { encode, SseDecoder, type SseEvent } from '../src/index.js';
 
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? 1_000_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const utf8 = new TextEncoder();
 
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
 const corpus = [

@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 
+/** The one build of every package: ESM + CJS + `.d.ts` from `src/index.ts` into `dist/`. */
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
