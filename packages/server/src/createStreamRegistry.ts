@@ -1,5 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { SseShutdownError } from './errors.js';
 import { readLastEventId, type SseRequest } from './readLastEventId.js';
 import type { Pump } from './sinks/pump.js';
 import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
@@ -7,7 +8,7 @@ import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegi
 /** A stream the registry can end gracefully or destroy. */
 export interface TrackedStream {
   readonly pump: Pump;
-  destroy(): void;
+  destroy(reason: SseShutdownError): void;
 }
 
 /** The answer to a stream that may not open: status, `Retry-After` seconds and a JSON body. */
@@ -143,12 +144,13 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
       const retryMs = options.retryMs ?? 1000;
       const jitterMs = options.jitterMs ?? retryMs;
       // Past the deadline, whatever is still open is destroyed and counted as closed.
+      const deadlineMs = options.deadlineMs ?? 10_000;
       const timer = setTimeout(() => {
         for (const admission of [...open]) {
-          admission.stream?.destroy();
+          admission.stream?.destroy(new SseShutdownError(deadlineMs));
           admission.release();
         }
-      }, options.deadlineMs ?? 10_000);
+      }, deadlineMs);
       allClosed = () => {
         clearTimeout(timer);
         count.complete();

@@ -1,6 +1,6 @@
 export { createEventLog, type EventLog, type EventLogConfig } from './createEventLog.js';
 export { createStreamRegistry, type StreamRegistryConfig } from './createStreamRegistry.js';
-export { SseSlowClientError } from './errors.js';
+export { SseShutdownError, SseSlowClientError } from './errors.js';
 export { sseHeaders } from './headers.js';
 export { asMessage, type AsMessageConfig } from './operators/asMessage.js';
 export { heartbeat, type HeartbeatConfig } from './operators/heartbeat.js';

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
-import { interval, map, mergeMap, NEVER, range, type Observable } from 'rxjs';
+import { interval, map, mergeMap, NEVER, of, range, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStreamRegistry, sendEvents, toResponse, type StreamRegistry } from '../src/index.js';
+import { createStreamRegistry, sendEvents, SseShutdownError, toResponse, type StreamRegistry } from '../src/index.js';
 import { counted, decode, listen, listenFetch, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -185,5 +185,16 @@ describe('createStreamRegistry', () => {
     await registry.shutdown({ retryMs: 100, jitterMs: 0 });
     expect(await only.text).toBe('retry: 100\n\n');
     expect(ticks.active()).toBe(0);
+  });
+
+  it('errors a Web stream nobody reads with SseShutdownError at the deadline', async () => {
+    const registry = createStreamRegistry();
+    const response = toResponse(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), { registry });
+    expect(registry.metrics().openStreams).toBe(1);
+    await registry.shutdown({ deadlineMs: 20 });
+    expect(registry.metrics().openStreams).toBe(0);
+    const error = await response.body!.getReader().read().catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(SseShutdownError);
+    expect((error as SseShutdownError).deadlineMs).toBe(20);
   });
 });

@@ -69,7 +69,7 @@ export function eventStream(
         );
         admission?.attach({
           pump: running,
-          destroy: () => (running!.subscription.unsubscribe(), controller.error(new Error('SSE stream shut down'))),
+          destroy: (reason) => (running!.subscription.unsubscribe(), controller.error(reason)),
         });
       },
       pull() {
