@@ -49,7 +49,7 @@ export interface StreamRegistryConfig {
   maxStreamsPerKey?: number;
   /**
    * Who a request belongs to (a user id, an API key, an IP); `undefined` is not limited per key.
-   * `toResponse` passes its `request` option.
+   * `toResponse` passes its `request` option. If it throws, the stream is not limited per key.
    * @default undefined (no per-key limit)
    */
   key?: (request: SseRequest) => string | undefined;
@@ -102,15 +102,25 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   const totals = { openedStreams: 0, refusedStreams: 0, resumedStreams: 0, droppedMessages: 0, closedSlowClients: 0 };
   let shuttingDown: Promise<void> | undefined;
   let allClosed: (() => void) | undefined;
+  // Set by shutdown: the last message for a stream, with its own jittered retry.
+  let lastMessage: (() => SseMessage) | undefined;
 
   const refuse = (status: 429 | 503, message: string): Refusal => {
     totals.refusedStreams++;
     return { status, headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message }) };
   };
+  // A throwing key function must not crash the sink: the stream is then not limited per key.
+  const keyOf = (request: SseRequest): string | undefined => {
+    try {
+      return config.key?.(request);
+    } catch {
+      return undefined;
+    }
+  };
   const admitStream = (request: SseRequest | undefined): Admission | Refusal => {
     if (shuttingDown) return refuse(503, 'Server shutting down');
     if (open.size >= maxStreams) return refuse(503, 'Too many streams');
-    const key = request && config.key ? config.key(request) : undefined;
+    const key = request ? keyOf(request) : undefined;
     const keyed = key === undefined ? 0 : (perKey.get(key) ?? 0);
     if (key !== undefined && keyed >= maxPerKey) return refuse(429, 'Too many streams for this client');
     if (key !== undefined) perKey.set(key, keyed + 1);
@@ -118,7 +128,11 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     if (request && readLastEventId(request) !== undefined) totals.resumedStreams++;
     let released = false;
     const admission: Admission & { stream?: TrackedStream } = {
-      attach: (stream) => void (admission.stream = stream),
+      attach(stream) {
+        admission.stream = stream;
+        // Shutdown started while this stream was being set up (by its own source, say): end it too.
+        if (lastMessage) stream.pump.end(lastMessage());
+      },
       slowClient: () => void totals.closedSlowClients++,
       release() {
         if (released) return;
@@ -156,10 +170,8 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
         count.complete();
         resolve();
       };
-      for (const admission of [...open]) {
-        const last: SseMessage = { ...options.message, retry: retryMs + Math.floor(Math.random() * jitterMs) };
-        admission.stream?.pump.end(last);
-      }
+      lastMessage = () => ({ ...options.message, retry: retryMs + Math.floor(Math.random() * jitterMs) });
+      for (const admission of [...open]) admission.stream?.pump.end(lastMessage());
       if (open.size === 0) allClosed();
     });
     return shuttingDown;

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { interval, map, mergeMap, NEVER, of, range, type Observable } from 'rxjs';
+import { interval, map, mergeMap, NEVER, Observable, of, range } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStreamRegistry, sendEvents, SseShutdownError, toResponse, type StreamRegistry } from '../src/index.js';
@@ -196,5 +196,20 @@ describe('createStreamRegistry', () => {
     const error = await response.body!.getReader().read().catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(SseShutdownError);
     expect((error as SseShutdownError).deadlineMs).toBe(20);
+  });
+
+  it('ends a stream whose own source starts the shutdown, and survives a throwing key function', async () => {
+    const registry = createStreamRegistry({
+      key: () => {
+        throw new Error('no user');
+      },
+    });
+    let done: Promise<void> | undefined;
+    const source$ = new Observable<SseMessage>(() => void (done = registry.shutdown({ retryMs: 10, jitterMs: 0 })));
+    server = await listen((req, res) => void sendEvents(req, res, source$, { registry }));
+    const { text } = await fetch(server.url).then(async (response) => ({ text: await response.text() }));
+    expect(text).toBe('retry: 10\n\n');
+    await done;
+    expect(registry.metrics()).toMatchObject({ openStreams: 0, openedStreams: 1 });
   });
 });
