@@ -2,35 +2,8 @@ import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { SseShutdownError } from './errors.js';
 import { readLastEventId, type SseRequest } from './readLastEventId.js';
-import type { Pump } from './sinks/pump.js';
+import { ADMIT, type Admission, type Admit, type Refusal, type TrackedStream } from './sinks/admission.js';
 import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
-
-/** A stream the registry can end gracefully or destroy. */
-export interface TrackedStream {
-  readonly pump: Pump;
-  destroy(reason: SseShutdownError): void;
-}
-
-/** The answer to a stream that may not open: status, `Retry-After` seconds and a JSON body. */
-export interface Refusal {
-  readonly status: 429 | 503;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-/** A stream let in: attach its pump once running, release it once closed (idempotent). */
-export interface Admission {
-  attach(stream: TrackedStream): void;
-  slowClient(): void;
-  release(): void;
-}
-
-const ADMIT = Symbol('admit');
-type Admit = (request: SseRequest | undefined) => Admission | Refusal;
-
-/** Lets a sink in, or tells it how to refuse. Not public: sinks reach it through the registry object. */
-export const admit = (registry: StreamRegistry, request: SseRequest | undefined): Admission | Refusal =>
-  (registry as StreamRegistry & { [ADMIT]: Admit })[ADMIT](request);
 
 /**
  * Options of {@link createStreamRegistry}.
@@ -196,6 +169,3 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   };
   return registry;
 }
-
-/** True when {@link admit} refused the stream. */
-export const isRefusal = (answer: Admission | Refusal): answer is Refusal => 'status' in answer;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { admit, isRefusal } from '../createStreamRegistry.js';
+import { admit, isRefusal } from './admission.js';
 import { sseHeaders } from '../headers.js';
 import type { StreamRegistry } from '../streamRegistryTypes.js';
 import { httpStatusOf } from './httpStatusOf.js';

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import type { Admission } from '../createStreamRegistry.js';
+import type { Admission } from './admission.js';
 import { pump, type Pump, type SinkConnection, type SseSinkConfig } from './pump.js';
 
 /**

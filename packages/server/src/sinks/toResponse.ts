@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { admit, isRefusal } from '../createStreamRegistry.js';
+import { admit, isRefusal } from './admission.js';
 import { sseHeaders } from '../headers.js';
 import type { StreamRegistry } from '../streamRegistryTypes.js';
 import type { SseSinkConfig } from './pump.js';
