@@ -30,3 +30,29 @@ export class SseSlowClientError extends SseError {
     this.maxBufferBytes = maxBufferBytes;
   }
 }
+
+/**
+ * A stream was still open when `registry.shutdown()` reached its `deadlineMs` (typically a client
+ * that stopped reading), so it was destroyed. A Web stream errors with it; a Node response is
+ * destroyed without an error.
+ *
+ * @example
+ * ```ts
+ * import { SseShutdownError } from 'sse-rx-server';
+ * const error = new SseShutdownError(5000);
+ * console.log(error.name, error.deadlineMs);
+ * // SseShutdownError 5000
+ * ```
+ * @public
+ */
+export class SseShutdownError extends SseError {
+  override name = 'SseShutdownError';
+  /** The shutdown deadline that passed, in milliseconds. */
+  readonly deadlineMs: number;
+
+  /** @param deadlineMs - the `deadlineMs` of the shutdown that destroyed the stream. */
+  constructor(deadlineMs: number) {
+    super(`SSE stream destroyed: still open ${deadlineMs} ms after shutdown started.`);
+    this.deadlineMs = deadlineMs;
+  }
+}

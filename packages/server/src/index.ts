@@ -1,13 +1,15 @@
 export { createEventLog, type EventLog, type EventLogConfig } from './createEventLog.js';
-export { SseSlowClientError } from './errors.js';
+export { createStreamRegistry, type StreamRegistryConfig } from './createStreamRegistry.js';
+export { SseShutdownError, SseSlowClientError } from './errors.js';
 export { sseHeaders } from './headers.js';
 export { asMessage, type AsMessageConfig } from './operators/asMessage.js';
 export { heartbeat, type HeartbeatConfig } from './operators/heartbeat.js';
 export { retryHint } from './operators/retryHint.js';
 export { withIds, type WithIdsConfig } from './operators/withIds.js';
-export { readLastEventId } from './readLastEventId.js';
+export { readLastEventId, type ReadLastEventIdConfig, type SseRequest } from './readLastEventId.js';
 export type { SseSinkConfig } from './sinks/pump.js';
 export { sendEvents, type SendEventsConfig } from './sinks/sendEvents.js';
 export { toReadableStream } from './sinks/toReadableStream.js';
 export { toResponse, type ToResponseConfig } from './sinks/toResponse.js';
 export type { BackpressureConfig } from './sinks/writeQueue.js';
+export type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';

@@ -147,4 +147,15 @@ describe('createEventLog', () => {
     expect(data(seen)).toEqual(['2:b']);
     expect(completed).toBe(true);
   });
+
+  it('answers a huge or malformed id with a reset, never with the whole backlog', () => {
+    const { log, publish } = setup();
+    publish('a', 'b', 'c');
+    for (const id of ['9'.repeat(100_000), 'x'.repeat(100_000), '-1', '1e2', '0x1', ' 1', '1\n2', '\u0000', 'NaN', 'Infinity']) {
+      const got: SseMessage[] = [];
+      log.stream(id).subscribe((message) => got.push(message)).unsubscribe();
+      expect(got).toHaveLength(1);
+      expect(got[0]).toEqual({ event: 'reset', data: JSON.stringify({ lastEventId: id }), id: '3' });
+    }
+  });
 });

@@ -80,4 +80,24 @@ describe('pump', () => {
     expect(target.state.aborted).toBeInstanceOf(SseSlowClientError);
     expect(source.observed).toBe(false);
   });
+
+  it('end stops the source, writes the last message after the queued ones, then ends', () => {
+    const source = new Subject<SseMessage>();
+    const target = connection(1);
+    const running = pump(source, target);
+    source.next({ data: 'a' });
+    source.next({ data: 'b' });
+    running.end({ retry: 500 });
+    expect(source.observed).toBe(false);
+    expect(target.state.ended).toBe(false);
+    expect(running.queue.bufferedBytes).toBeGreaterThan(0);
+    target.refill();
+    running.drain();
+    target.refill();
+    running.drain();
+    expect(target.text.join('')).toBe('data: a\n\ndata: b\n\nretry: 500\n\n');
+    expect(target.state.ended).toBe(true);
+    running.end({ retry: 1 });
+    expect(target.text).toHaveLength(3);
+  });
 });

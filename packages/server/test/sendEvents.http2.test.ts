@@ -4,9 +4,9 @@ import { connect, constants, createSecureServer, type Http2SecureServer } from '
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { interval, map, of } from 'rxjs';
+import { interval, map, NEVER, of } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendEvents, type SendEventsConfig } from '../src/index.js';
+import { createStreamRegistry, sendEvents, type SendEventsConfig } from '../src/index.js';
 import type { SseMessage } from 'sse-rx-codec';
 import type { Observable } from 'rxjs';
 import { counted, until } from './helpers.js';
@@ -95,5 +95,18 @@ describe.skipIf(!tls)('sendEvents over HTTP/2', () => {
     stream.pause();
     await until(() => ticks.total() === 1 && ticks.active() === 0, 10_000);
     session.destroy();
+  });
+
+  it('refuses over a registry limit and shuts a stream down gracefully', async () => {
+    const registry = createStreamRegistry({ maxStreams: 1, retryAfterMs: 1000 });
+    source = () => NEVER;
+    config = { registry };
+    let first: Promise<{ headers: Record<string, unknown>; body: string }> | undefined;
+    await new Promise<void>((opened) => (first = request(() => opened())));
+    const refused = await request();
+    expect(refused.headers[':status']).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    await registry.shutdown({ retryMs: 200, jitterMs: 0 });
+    expect((await first!).body).toBe('retry: 200\n\n');
   });
 });

@@ -1,7 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import { encode, type SseMessage } from 'sse-rx-codec';
 import { SseSlowClientError } from '../errors.js';
-import { createWriteQueue, type BackpressureConfig, type FrameTarget } from './writeQueue.js';
+import { createWriteQueue, type BackpressureConfig, type FrameTarget, type WriteQueue } from './writeQueue.js';
 
 /**
  * Options shared by every sink (`toReadableStream`, `toResponse`, `sendEvents`).
@@ -38,6 +38,10 @@ export interface SinkConnection extends FrameTarget {
 export interface Pump {
   readonly subscription: Subscription;
   drain(): void;
+  /** Stops the source, queues `last` (if any) and ends the connection once everything is written. */
+  end(last?: SseMessage): void;
+  /** The write queue, for its `bufferedBytes` and `dropped` counts. */
+  readonly queue: Pick<WriteQueue, 'bufferedBytes' | 'dropped'>;
 }
 
 const DEFAULT_ERROR = { message: 'Internal error' };
@@ -108,6 +112,17 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
       queue.drain();
       endWhenFlushed();
     },
+    end(last) {
+      if (ending || ended) return;
+      subscription.unsubscribe();
+      try {
+        if (last && !send(last)) return;
+      } catch {
+        // A refused message or a connection already gone: just close.
+      }
+      finish();
+    },
+    queue,
   };
 }
 

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { admit, isRefusal } from './admission.js';
 import { sseHeaders } from '../headers.js';
+import type { StreamRegistry } from '../streamRegistryTypes.js';
 import { httpStatusOf } from './httpStatusOf.js';
 import { pump, type SseSinkConfig } from './pump.js';
 
@@ -21,6 +23,12 @@ export interface SendEventsConfig extends SseSinkConfig {
    * @default {}
    */
   headers?: Record<string, string>;
+  /**
+   * Tracks this stream for limits, metrics and graceful shutdown; a stream the registry refuses
+   * is answered with its status (429 or 503) and `Retry-After`, and the source is not subscribed.
+   * @default undefined (not tracked)
+   */
+  registry?: StreamRegistry;
 }
 
 /** The members of `ServerResponse` and `Http2ServerResponse` that sendEvents uses. */
@@ -28,6 +36,8 @@ interface NodeResponse {
   writeHead(status: number, headers: Record<string, string>): unknown;
   flushHeaders?: () => void;
   write(chunk: Uint8Array): boolean;
+  /** Added by compression middleware: pushes out what zlib holds back. */
+  flush?: () => void;
   end(chunk?: string): unknown;
   destroy(error?: Error): unknown;
   on(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
@@ -48,7 +58,9 @@ interface NodeResponse {
  * tick. Source completion ends the response after every queued message is written; a source
  * error (or a message the codec refuses) sends an `event: error` message (see `mapError`) and
  * ends it. A full socket queues messages up to `backpressure.maxBufferBytes`, then applies the
- * policy. Nothing is ever thrown out of it.
+ * policy. Nothing is ever thrown out of it. With a `registry` the stream counts toward its limits,
+ * metrics and shutdown. When the response has a `flush` method (Express `compression` adds one)
+ * it is called after every write, so a compressed event is not held back.
  *
  * @example
  * ```ts
@@ -79,6 +91,12 @@ export function sendEvents(
   const response = res as unknown as NodeResponse;
   // The client left before we started: there is nobody to stream to.
   if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
+  const admission = config.registry ? admit(config.registry, req) : undefined;
+  if (admission && isRefusal(admission)) {
+    response.writeHead(admission.status, admission.headers);
+    response.end(admission.body);
+    return Subscription.EMPTY;
+  }
   const onDrain = () => running.drain();
   // The client left (or the response failed): stop the source in this same tick.
   const detach = () => {
@@ -86,6 +104,7 @@ export function sendEvents(
     response.off('close', detach);
     response.off('error', detach);
     response.off('drain', onDrain);
+    admission?.release();
   };
   let headWritten = false;
   const writeHead = (status: number, headers: Record<string, string>) => {
@@ -107,10 +126,16 @@ export function sendEvents(
   const running = pump(
     source$,
     {
-      write: (frame) => (startStream(), response.write(frame)),
+      write: (frame) => {
+        startStream();
+        const more = response.write(frame);
+        // Compression middleware would hold the event in zlib's buffer until it fills up.
+        response.flush?.();
+        return more;
+      },
       end: () => (startStream(), response.end()),
       // Destroy without an error: an http2 stream would re-emit it where nobody listens.
-      abort: () => response.destroy(),
+      abort: () => (admission?.slowClient(), response.destroy()),
       reject: (error, data) => {
         const status = httpStatusOf(error);
         if (headWritten || status === undefined) return false;
@@ -123,6 +148,7 @@ export function sendEvents(
   );
   // Messages and errors the source produced while subscribing went out above; now open the stream.
   startStream();
+  admission?.attach({ pump: running, destroy: () => response.destroy() });
   return running.subscription;
 }
 

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import type { Admission } from './admission.js';
 import { pump, type Pump, type SinkConnection, type SseSinkConfig } from './pump.js';
 
 /**
@@ -35,11 +36,13 @@ export function toReadableStream(
 /**
  * The stream behind {@link toReadableStream}. `rejectEarly` may take over an error that comes
  * before any byte was produced (while subscribing: the stream constructor subscribes at once).
+ * `admission` is a registry's hold on the stream, released when it closes, errors or is cancelled.
  */
 export function eventStream(
   source$: Observable<SseMessage>,
   config: SseSinkConfig,
   rejectEarly?: SinkConnection['reject'],
+  admission?: Admission,
 ): ReadableStream<Uint8Array> {
   let running: Pump | undefined;
   let started = false;
@@ -54,18 +57,27 @@ export function eventStream(
               controller.enqueue(frame);
               return (controller.desiredSize ?? 0) > 0;
             },
-            end: () => controller.close(),
-            abort: (reason) => controller.error(reason),
+            end: () => (controller.close(), admission?.release()),
+            abort: (reason) => {
+              admission?.slowClient();
+              controller.error(reason);
+              admission?.release();
+            },
             reject: (error, data) => !started && rejectEarly !== undefined && rejectEarly(error, data),
           },
           config,
         );
+        admission?.attach({
+          pump: running,
+          destroy: (reason) => (running!.subscription.unsubscribe(), controller.error(reason)),
+        });
       },
       pull() {
         running?.drain();
       },
       cancel() {
         running?.subscription.unsubscribe();
+        admission?.release();
       },
     },
     // One frame in the stream's own queue; the rest waits in the bounded write queue.

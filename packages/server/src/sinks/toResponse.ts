@@ -1,6 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { admit, isRefusal } from './admission.js';
 import { sseHeaders } from '../headers.js';
+import type { StreamRegistry } from '../streamRegistryTypes.js';
 import type { SseSinkConfig } from './pump.js';
 import { httpStatusOf } from './httpStatusOf.js';
 import { eventStream } from './toReadableStream.js';
@@ -20,6 +22,18 @@ export interface ToResponseConfig extends SseSinkConfig {
    * @default {}
    */
   headers?: HeadersInit;
+  /**
+   * Tracks this stream for limits, metrics and graceful shutdown; a stream the registry refuses
+   * is answered with its status (429 or 503) and `Retry-After`, and the source is not subscribed.
+   * @default undefined (not tracked)
+   */
+  registry?: StreamRegistry;
+  /**
+   * The request being answered, given to the registry's `key` function and counted as a resume
+   * when it carries a `Last-Event-ID`.
+   * @default undefined
+   */
+  request?: Request;
 }
 
 /**
@@ -47,13 +61,23 @@ export interface ToResponseConfig extends SseSinkConfig {
  * @public
  */
 export function toResponse(source$: Observable<SseMessage>, config: ToResponseConfig = {}): Response {
+  const admission = config.registry ? admit(config.registry, config.request) : undefined;
+  if (admission && isRefusal(admission)) {
+    return new Response(admission.body, { status: admission.status, headers: admission.headers });
+  }
   let early: Response | undefined;
-  const body = eventStream(source$, config, (error, data) => {
-    const status = httpStatusOf(error);
-    if (status === undefined) return false;
-    early = new Response(data ?? '', { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
-    return true;
-  });
+  const body = eventStream(
+    source$,
+    config,
+    (error, data) => {
+      const status = httpStatusOf(error);
+      if (status === undefined) return false;
+      early = new Response(data ?? '', { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+      admission?.release();
+      return true;
+    },
+    admission,
+  );
   if (early) return early;
   const headers = new Headers(sseHeaders());
   new Headers(config.headers).forEach((value, name) => headers.set(name, value));

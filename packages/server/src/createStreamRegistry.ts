@@ -1,0 +1,171 @@
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { SseShutdownError } from './errors.js';
+import { readLastEventId, type SseRequest } from './readLastEventId.js';
+import { ADMIT, type Admission, type Admit, type Refusal, type TrackedStream } from './sinks/admission.js';
+import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
+
+/**
+ * Options of {@link createStreamRegistry}.
+ * @public
+ */
+export interface StreamRegistryConfig {
+  /**
+   * The most streams open at once; one more is answered 503 with `Retry-After`.
+   * @default Infinity
+   */
+  maxStreams?: number;
+  /**
+   * The most streams open at once for one `key`; one more is answered 429 with `Retry-After`.
+   * @default Infinity
+   */
+  maxStreamsPerKey?: number;
+  /**
+   * Who a request belongs to (a user id, an API key, an IP); `undefined` is not limited per key.
+   * `toResponse` passes its `request` option. If it throws, the stream is not limited per key.
+   * @default undefined (no per-key limit)
+   */
+  key?: (request: SseRequest) => string | undefined;
+  /**
+   * The wait suggested in the `Retry-After` header of a refused stream, sent in whole seconds (rounded up).
+   * @default 5000 ('Retry-After: 5')
+   */
+  retryAfterMs?: number;
+}
+
+/**
+ * Tracks every stream a sink opens with `{ registry }`, to limit them, count them, and shut
+ * them down gracefully. Give the same registry to `sendEvents` and `toResponse`.
+ *
+ * A stream over `maxStreams` is refused with 503, one over `maxStreamsPerKey` (for its
+ * `key(request)`, a user id say) with 429; both carry `Retry-After` and a JSON body, and the
+ * source is never subscribed. `shutdown()` sends every open stream a last message whose `retry:`
+ * is `retryMs` plus a random `0..jitterMs` (so clients do not all come back at once), stops its
+ * source, ends it once written, destroys what is still open after `deadlineMs`, and resolves
+ * when all are closed. From the moment it is called new streams get 503.
+ *
+ * `metrics()` is a snapshot computed on call: nothing is counted on the write path.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createStreamRegistry, sendEvents } from 'sse-rx-server';
+ * const registry = createStreamRegistry({ maxStreams: 10_000, maxStreamsPerKey: 5, key: (req) => userOf(req) });
+ * const server = createServer((req, res) => sendEvents(req, res, updates$, { registry })).listen(3000);
+ * process.on('SIGTERM', async () => {
+ *   await registry.shutdown({ retryMs: 2000, deadlineMs: 5000 });
+ *   // every client got e.g. 'retry: 2731\n\n', then its response ended
+ *   server.close();
+ * });
+ * registry.metrics();
+ * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1,
+ * //   bufferedBytes: 0, droppedMessages: 0, closedSlowClients: 0 }
+ * ```
+ * @param config - limits, the per-key function and `Retry-After`; see {@link StreamRegistryConfig}.
+ * @returns the registry, to pass as the `registry` option of the sinks.
+ * @public
+ */
+export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamRegistry {
+  const maxStreams = config.maxStreams ?? Infinity;
+  const maxPerKey = config.maxStreamsPerKey ?? Infinity;
+  const retryAfter = String(Math.max(0, Math.ceil((config.retryAfterMs ?? 5000) / 1000)));
+  const open = new Set<Admission & { stream?: TrackedStream }>();
+  const perKey = new Map<string, number>();
+  const count = new BehaviorSubject(0);
+  const totals = { openedStreams: 0, refusedStreams: 0, resumedStreams: 0, droppedMessages: 0, closedSlowClients: 0 };
+  let shuttingDown: Promise<void> | undefined;
+  let allClosed: (() => void) | undefined;
+  // Set by shutdown: the last message for a stream, with its own jittered retry.
+  let lastMessage: (() => SseMessage) | undefined;
+
+  const refuse = (status: 429 | 503, message: string): Refusal => {
+    totals.refusedStreams++;
+    return { status, headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message }) };
+  };
+  // A throwing key function must not crash the sink: the stream is then not limited per key.
+  const keyOf = (request: SseRequest): string | undefined => {
+    try {
+      return config.key?.(request);
+    } catch {
+      return undefined;
+    }
+  };
+  const admitStream = (request: SseRequest | undefined): Admission | Refusal => {
+    if (shuttingDown) return refuse(503, 'Server shutting down');
+    if (open.size >= maxStreams) return refuse(503, 'Too many streams');
+    const key = request ? keyOf(request) : undefined;
+    const keyed = key === undefined ? 0 : (perKey.get(key) ?? 0);
+    if (key !== undefined && keyed >= maxPerKey) return refuse(429, 'Too many streams for this client');
+    if (key !== undefined) perKey.set(key, keyed + 1);
+    totals.openedStreams++;
+    if (request && readLastEventId(request) !== undefined) totals.resumedStreams++;
+    let released = false;
+    const admission: Admission & { stream?: TrackedStream } = {
+      attach(stream) {
+        admission.stream = stream;
+        // Shutdown started while this stream was being set up (by its own source, say): end it too.
+        if (lastMessage) stream.pump.end(lastMessage());
+      },
+      slowClient: () => void totals.closedSlowClients++,
+      release() {
+        if (released) return;
+        released = true;
+        open.delete(admission);
+        totals.droppedMessages += admission.stream?.pump.queue.dropped ?? 0;
+        if (key !== undefined) {
+          const left = perKey.get(key)! - 1;
+          if (left === 0) perKey.delete(key);
+          else perKey.set(key, left);
+        }
+        count.next(open.size);
+        if (open.size === 0) allClosed?.();
+      },
+    };
+    open.add(admission);
+    count.next(open.size);
+    return admission;
+  };
+
+  const shutdown = (options: ShutdownConfig = {}): Promise<void> => {
+    shuttingDown ??= new Promise<void>((resolve) => {
+      const retryMs = options.retryMs ?? 1000;
+      const jitterMs = options.jitterMs ?? retryMs;
+      // Past the deadline, whatever is still open is destroyed and counted as closed.
+      const deadlineMs = options.deadlineMs ?? 10_000;
+      const timer = setTimeout(() => {
+        for (const admission of [...open]) {
+          admission.stream?.destroy(new SseShutdownError(deadlineMs));
+          admission.release();
+        }
+      }, deadlineMs);
+      allClosed = () => {
+        clearTimeout(timer);
+        count.complete();
+        resolve();
+      };
+      lastMessage = () => ({ ...options.message, retry: retryMs + Math.floor(Math.random() * jitterMs) });
+      for (const admission of [...open]) admission.stream?.pump.end(lastMessage());
+      if (open.size === 0) allClosed();
+    });
+    return shuttingDown;
+  };
+
+  const registry: StreamRegistry & { [ADMIT]: Admit } = {
+    [ADMIT]: admitStream,
+    metrics(): StreamMetrics {
+      let bufferedBytes = 0;
+      let dropped = totals.droppedMessages;
+      for (const { stream } of open) {
+        bufferedBytes += stream?.pump.queue.bufferedBytes ?? 0;
+        dropped += stream?.pump.queue.dropped ?? 0;
+      }
+      return { openStreams: open.size, ...totals, droppedMessages: dropped, bufferedBytes };
+    },
+    openStreams$: count.pipe(distinctUntilChanged()) as Observable<number>,
+    get closing() {
+      return shuttingDown !== undefined;
+    },
+    shutdown,
+  };
+  return registry;
+}

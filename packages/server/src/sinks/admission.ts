@@ -1,0 +1,38 @@
+import type { SseShutdownError } from '../errors.js';
+import type { SseRequest } from '../readLastEventId.js';
+import type { StreamRegistry } from '../streamRegistryTypes.js';
+import type { Pump } from './pump.js';
+
+/** A stream the registry can end gracefully or destroy. */
+export interface TrackedStream {
+  readonly pump: Pump;
+  destroy(reason: SseShutdownError): void;
+}
+
+/** The answer to a stream that may not open: status, `Retry-After` seconds and a JSON body. */
+export interface Refusal {
+  readonly status: 429 | 503;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** A stream let in: attach its pump once running, release it once closed (idempotent). */
+export interface Admission {
+  attach(stream: TrackedStream): void;
+  slowClient(): void;
+  release(): void;
+}
+
+/**
+ * Where a registry keeps its admission function, out of its public shape. A global symbol, so
+ * a registry made by the ESM build still works with the CJS build's sinks (and the reverse).
+ */
+export const ADMIT = Symbol.for('sse-rx-server.admit');
+export type Admit = (request: SseRequest | undefined) => Admission | Refusal;
+
+/** Lets a sink in, or tells it how to refuse. Not public: sinks reach it through the registry object. */
+export const admit = (registry: StreamRegistry, request: SseRequest | undefined): Admission | Refusal =>
+  (registry as StreamRegistry & { [ADMIT]: Admit })[ADMIT](request);
+
+/** True when {@link admit} refused the stream. */
+export const isRefusal = (answer: Admission | Refusal): answer is Refusal => 'status' in answer;
