@@ -1,6 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
-import { encode, type SseMessage } from 'sse-rx-codec';
+import type { SseMessage } from 'sse-rx-codec';
 import { SseSlowClientError } from '../errors.js';
+import { encodeFrame } from './encodeFrame.js';
 import { createWriteQueue, type BackpressureConfig, type FrameTarget, type WriteQueue } from './writeQueue.js';
 
 /**
@@ -52,7 +53,6 @@ const DEFAULT_ERROR = { message: 'Internal error' };
  */
 export function pump(source$: Observable<SseMessage>, connection: SinkConnection, config: SseSinkConfig = {}): Pump {
   const queue = createWriteQueue(connection, config.backpressure);
-  const utf8 = new TextEncoder();
   const subscription = new Subscription();
   let ending = false;
   let ended = false;
@@ -71,7 +71,7 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
   };
   // Returns false when the client was closed for being too slow.
   const send = (message: SseMessage): boolean => {
-    if (queue.push(utf8.encode(encode(message)))) return true;
+    if (queue.push(encodeFrame(message))) return true;
     subscription.unsubscribe();
     ended = true;
     connection.abort(new SseSlowClientError(queue.maxBufferBytes));
