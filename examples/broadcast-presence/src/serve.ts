@@ -1,7 +1,6 @@
 import { start } from './server.js';
 
-// Runs the server alone until SIGTERM/SIGINT, printing `listening <url>` once ready (the smoke
-// test runs it as a child process, so Express loads under Node's own module resolution).
+// Runs the server alone until SIGTERM/SIGINT, printing `listening <url>` once ready (for curl).
 const server = await start(Number(process.env.PORT ?? 3000));
 console.log(`listening ${server.url}`);
 const stop = () => void server.close().then(() => process.exit(0));

@@ -1,31 +1,16 @@
 import { filter, firstValueFrom, ReplaySubject, timeout, type Subscription } from 'rxjs';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { addPerson, watch, type RoomEvent } from '../src/client.js';
+import { start, type Running } from '../src/server.js';
 
-// The server runs in a child process under tsx: inside vitest, the root config's `import`
-// condition makes Express 5's router `require('is-promise')` get the ESM build, and every route
-// then fails (see README). The client side runs here as usual.
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-const serve = fileURLToPath(new URL('../src/serve.ts', import.meta.url));
-let child: ChildProcess;
-const server = { url: '' };
+let server: Running;
 const subscriptions: Subscription[] = [];
 beforeAll(async () => {
-  child = spawn(tsx, ['--conditions=sse-rx-source', serve], { env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  server.url = line.replace(/^listening /, '');
+  server = await start(0);
 });
 afterAll(async () => {
   for (const s of subscriptions) s.unsubscribe();
-  if (child.exitCode === null) {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await server.close();
 });
 
 /** Connects a watcher; its events are replayed to every `until`. */

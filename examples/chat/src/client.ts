@@ -1,6 +1,6 @@
 import { map, type Observable } from 'rxjs';
 import { fromSse, ofType, parseJson } from 'sse-rx-client';
-import type { ChatMessage } from './log.js';
+import type { ChatMessage } from './server.js';
 
 /** A received chat message with its id. */
 export interface Received extends ChatMessage {

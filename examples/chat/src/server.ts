@@ -1,13 +1,21 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { heartbeat, retryHint, sendEvents } from 'sse-rx-server';
-import { ChatLog } from './log.js';
+import { Subject } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { createEventLog, heartbeat, readLastEventId, retryHint, sendEvents } from 'sse-rx-server';
 import { page } from './page.js';
 
 /** A running example server. */
 export interface Running {
   url: string;
   close(): Promise<void>;
+}
+
+/** One chat message as clients see it (the `data` of an `event: chat`). */
+export interface ChatMessage {
+  from: string;
+  text: string;
+  at: string;
 }
 
 /** Reads a small JSON body (up to 16 KiB); `undefined` when too large or not JSON. */
@@ -31,22 +39,24 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * @returns the URL and a `close()` function.
  */
 export async function start(port = 0): Promise<Running> {
-  const log = new ChatLog();
+  // The hub numbers the messages 1, 2, ..., keeps the last 1000 and replays after Last-Event-ID.
+  const chat$ = new Subject<SseMessage>();
+  const log = createEventLog(chat$, { size: 1000 });
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method === 'GET' && path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     } else if (req.method === 'GET' && path === '/events') {
-      const lastEventId = req.headers['last-event-id'];
-      const messages$ = log.since(typeof lastEventId === 'string' ? lastEventId : undefined);
-      sendEvents(req, res, messages$.pipe(heartbeat(15_000), retryHint(1000)));
+      sendEvents(req, res, log.stream(readLastEventId(req)).pipe(heartbeat(15_000), retryHint(1000)));
     } else if (req.method === 'POST' && path === '/messages') {
       const body = (await readJson(req)) as { from?: unknown; text?: unknown } | undefined;
       if (typeof body?.from !== 'string' || typeof body.text !== 'string' || body.text === '') {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('expected { "from": string, "text": string }');
         return;
       }
-      const id = log.append({ from: body.from.slice(0, 40), text: body.text.slice(0, 1000), at: new Date().toISOString() });
+      const message: ChatMessage = { from: body.from.slice(0, 40), text: body.text.slice(0, 1000), at: new Date().toISOString() };
+      chat$.next({ event: 'chat', data: JSON.stringify(message) });
+      const id = Number(log.lastId);
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
     } else {
       res.writeHead(404).end();
@@ -58,6 +68,7 @@ export async function start(port = 0): Promise<Running> {
     url: `http://127.0.0.1:${actual}/`,
     close: () =>
       new Promise<void>((resolve) => {
+        log.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
