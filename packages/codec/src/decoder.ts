@@ -212,9 +212,9 @@ export class SseDecoder {
     const valueStart = text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
     // Hot path: compare the common field names in place instead of slicing them out.
     const nameLength = colon - start;
-    if (nameLength === 4 && text.startsWith('data', start)) this.appendData(text.slice(valueStart, end));
-    else if (nameLength === 2 && text.startsWith('id', start)) this.setId(text.slice(valueStart, end));
-    else if (nameLength === 5 && text.startsWith('event', start)) this.eventType = text.slice(valueStart, end);
+    if (nameLength === 4 && isData(text, start)) this.appendData(text.slice(valueStart, end));
+    else if (nameLength === 2 && isId(text, start)) this.setId(text.slice(valueStart, end));
+    else if (nameLength === 5 && isEvent(text, start)) this.eventType = text.slice(valueStart, end);
     else this.processField(text.slice(start, colon), text.slice(valueStart, end));
   }
 
@@ -290,3 +290,21 @@ function indexOrEnd(text: string, search: string, from: number): number {
   const index = text.indexOf(search, from);
   return index === -1 ? text.length : index;
 }
+
+// The common field names, compared code by code in place: for a few characters this is several
+// times cheaper than `startsWith` (a builtin call per line, measured on Node 20).
+/** `data` at `at`. */
+const isData = (text: string, at: number): boolean =>
+  text.charCodeAt(at) === 100 &&
+  text.charCodeAt(at + 1) === 97 &&
+  text.charCodeAt(at + 2) === 116 &&
+  text.charCodeAt(at + 3) === 97;
+/** `id` at `at`. */
+const isId = (text: string, at: number): boolean => text.charCodeAt(at) === 105 && text.charCodeAt(at + 1) === 100;
+/** `event` at `at`. */
+const isEvent = (text: string, at: number): boolean =>
+  text.charCodeAt(at) === 101 &&
+  text.charCodeAt(at + 1) === 118 &&
+  text.charCodeAt(at + 2) === 101 &&
+  text.charCodeAt(at + 3) === 110 &&
+  text.charCodeAt(at + 4) === 116;
