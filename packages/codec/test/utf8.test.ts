@@ -41,4 +41,14 @@ describe('Utf8ChunkDecoder', () => {
     expect(decoder.decode(new Uint8Array([0xe2]))).toBe('');
     expect(decoder.flush()).toBe('\uFFFD');
   });
+
+  it('decodes a stream fed one byte at a time, ASCII after a cut code point included', () => {
+    const bytes = new TextEncoder().encode('data: é😀x\n');
+    const decoder = new Utf8ChunkDecoder();
+    let text = '';
+    for (const byte of bytes) text += decoder.decode(Uint8Array.of(byte));
+    expect(text).toBe('data: é😀x\n');
+    expect(decoder.decode(Uint8Array.of(0xe2))).toBe('');
+    expect(decoder.decode(Uint8Array.of(0x61))).toBe('\uFFFDa');
+  });
 });
