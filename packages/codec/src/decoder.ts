@@ -53,6 +53,8 @@ export class SseDecoder {
   private hasData = false;
   private eventType = '';
   private idBuffer: string;
+  /** The next NUL in the text being processed (its length if none), -1 when not searched yet: see hasNul. */
+  private nextNul = -1;
 
   /** @param options - callbacks and limits, see {@link SseDecoderOptions}. */
   constructor(options: SseDecoderOptions = {}) {
@@ -103,6 +105,7 @@ export class SseDecoder {
   private feedText(text: string): void {
     let position = 0;
     const length = text.length;
+    this.nextNul = -1;
     if (!this.started) {
       this.started = true;
       // "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are present."
@@ -132,7 +135,9 @@ export class SseDecoder {
         const line = this.pendingParts.join('');
         this.pendingParts = [];
         this.pendingSize = 0;
+        this.nextNul = -1;
         this.processLine(line, 0, line.length, line.indexOf(':'));
+        this.nextNul = -1;
       } else {
         if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
         this.processLine(text, position, lineEnd, nextColon < lineEnd ? nextColon : -1);
@@ -213,7 +218,10 @@ export class SseDecoder {
     // Hot path: compare the common field names in place instead of slicing them out.
     const nameLength = colon - start;
     if (nameLength === 4 && isData(text, start)) this.appendData(text.slice(valueStart, end));
-    else if (nameLength === 2 && isId(text, start)) this.setId(text.slice(valueStart, end));
+    else if (nameLength === 2 && isId(text, start)) {
+      // As setId, with the NUL search shared by all the ids of the chunk.
+      if (!this.hasNul(text, valueStart, end)) this.idBuffer = text.slice(valueStart, end);
+    }
     else if (nameLength === 5 && isEvent(text, start)) this.eventType = text.slice(valueStart, end);
     else this.processField(text.slice(start, colon), text.slice(valueStart, end));
   }
@@ -245,6 +253,15 @@ export class SseDecoder {
       default:
       // "Otherwise: The field is ignored."
     }
+  }
+
+  /**
+   * Whether `text[start, end)` holds U+0000, searching each text once however many ids it holds
+   * (lines come in order; `nextNul` is reset whenever the text changes).
+   */
+  private hasNul(text: string, start: number, end: number): boolean {
+    if (this.nextNul < start) this.nextNul = indexOrEnd(text, '\0', start);
+    return this.nextNul < end;
   }
 
   private setId(value: string): void {

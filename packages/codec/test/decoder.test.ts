@@ -112,6 +112,17 @@ describe('SseDecoder: id', () => {
     expect(result.events.map((e) => e.lastEventId)).toEqual(['1', '1']);
   });
 
+  it('tells ids with and without NUL apart wherever they sit in the chunks', () => {
+    const text = 'id: 1\ndata: a\n\nid: 2\0\ndata: b\n\nid: 3\ndata: c\n\n: \0\nid: 4\ndata: d\n\nid: \0\ndata: e\n\n';
+    const ids = ['1', '1', '3', '4', '4'];
+    expect(decodeText(text).events.map((e) => e.lastEventId)).toEqual(ids);
+    const bytes = utf8(text);
+    for (const size of [1, 3, 6, 11])
+      expect(decodeChunks(cutEvery(bytes, size)).events.map((e) => e.lastEventId)).toEqual(ids);
+    const chunks = ['id: 1\ndata: a\n\n: a long comment that ends this chunk\n', 'id: \0\ndata: b\n\n'];
+    expect(decodeChunks(chunks).events.map((e) => e.lastEventId)).toEqual(['1', '1']);
+  });
+
   it('resets the id to empty with an empty value', () => {
     expect(decodeText('id: 1\ndata: a\n\nid\ndata: b\n\n').events.map((e) => e.lastEventId)).toEqual(['1', '']);
   });
