@@ -219,10 +219,9 @@ export class SseDecoder {
     const nameLength = colon - start;
     if (nameLength === 4 && isData(text, start)) this.appendData(text.slice(valueStart, end));
     else if (nameLength === 2 && isId(text, start)) {
-      // As setId, with the NUL search shared by all the ids of the chunk.
+      // setId's rule (an id holding NUL is ignored), with one NUL search shared by the chunk's ids.
       if (!this.hasNul(text, valueStart, end)) this.idBuffer = text.slice(valueStart, end);
-    }
-    else if (nameLength === 5 && isEvent(text, start)) this.eventType = text.slice(valueStart, end);
+    } else if (nameLength === 5 && isEvent(text, start)) this.eventType = text.slice(valueStart, end);
     else this.processField(text.slice(start, colon), text.slice(valueStart, end));
   }
 
