@@ -20,6 +20,8 @@ export interface FaultProxy {
   url: string;
   /** How many connections were accepted, and the faults they got. */
   faults: Fault[];
+  /** How many of them the upstream refused (nothing listening on its port). */
+  readonly refused: number;
   /** Sends new connections to `upstreamPort` from now on (a server restarted elsewhere); open ones stay where they are. */
   retarget(upstreamPort: number): void;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export interface FaultProxy {
 /** Starts a fault proxy on 127.0.0.1 in front of `upstreamPort` (also on 127.0.0.1). */
 export async function startFaultProxy(upstreamPort: number, pickFault: (connection: number) => Fault): Promise<FaultProxy> {
   const faults: Fault[] = [];
+  let refused = 0;
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -39,6 +42,9 @@ export async function startFaultProxy(upstreamPort: number, pickFault: (connecti
     faults.push(fault);
     // A closed upstream port refuses the connection: the client's side is closed with it.
     const upstream = createConnection({ host: '127.0.0.1', port: upstreamPort });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') refused++;
+    });
     track(client);
     track(upstream);
     client.pipe(upstream);
@@ -52,6 +58,9 @@ export async function startFaultProxy(upstreamPort: number, pickFault: (connecti
     port,
     url: `http://127.0.0.1:${port}`,
     faults,
+    get refused() {
+      return refused;
+    },
     retarget: (port) => {
       upstreamPort = port;
     },
