@@ -107,7 +107,7 @@ writeFileSync(
     `Raw TCP clients (in a child process) that read the response headers, then never read again; 1 KB events`,
     `sent to all of them with \`backpressure: { maxBufferBytes: ${BOUND / 1024} KiB, policy: 'drop-oldest' }\`. The bound counts`,
     "what sse-rx queues plus what Node still holds for the response (`res.writableLength`); kernel socket",
-    'buffers absorb the first few hundred KB per client outside the process. A broadcast shares one encoded',
+    'buffers outside the process absorb much of the rest (here all 2 MB per client, given time). A broadcast shares one encoded',
     'frame between all clients (the frame cache), so there the bound is mostly references; per-client',
     'messages give every client its own frames, the case the bound is for.',
     'Live memory = JS heap + array buffers after a forced GC (what the process holds); RSS also counts',
