@@ -4,39 +4,32 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { publish } from 'sse-rx-redis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisServerAvailable, startRedisServer } from '../../packages/redis/test/redisServer.js';
 import { randomFaults, startFaultProxy, summarizeFaults } from '../support/faultProxy.js';
 import { waitFor } from '../support/http.js';
 import { startRedisInstance } from '../support/redisInstance.js';
-import { readSequence, recordResults, RESULT_HEADER, resultRow, sequence, tally } from '../support/sequence.js';
+import { readSequence, resultRow, sequence, tally, useResultsFile } from '../support/sequence.js';
 
 const COUNT = 10_000;
 const STREAM = 'failover';
 /** Published events after which instance A is shut down (the proxy switches to B), and after which Redis is restarted. */
 const STOP_A_AT = 3_000;
 const RESTART_REDIS_AT = 6_500;
-const rows: string[] = [];
-
-afterAll(() =>
-  recordResults(new URL('./results-redis-failover.md', import.meta.url), [
-    '## Instance shut down and Redis restarted mid-run, through the fault proxy (sse-rx-redis)',
-    '',
-    `Two sse-rx-server instances (A, B) serve one Redis stream with \`createStreamHub\`; a publisher writes`,
-    `${COUNT.toLocaleString('en-US')} sequenced events with \`publish\` (batches of 50, pipelined, every 5 ms). sse-rx-client reads`,
-    'through the fault proxy (seeded random cuts, resets and fragmentation on its first 60 connections)',
-    `in front of A; after ${STOP_A_AT.toLocaleString('en-US')} events A is shut down (\`closeAllConnections()\`) and the proxy switched to B.`,
-    `After ${RESTART_REDIS_AT.toLocaleString('en-US')} events redis-server itself is killed (SIGKILL) and started again on its port;`,
-    "it runs with `appendonly yes`, `appendfsync always` (not `--save ''` alone, which would lose the stream and",
-    'with it every id a client resumes from). The publisher waits between two batches for the restart: an',
-    'XADD in flight when Redis dies may have been applied, and ioredis would send it again (a duplicate',
-    'that publishing, not delivery, creates). The hub reconnects and continues from the last id it read.',
-    'From `pnpm faults` (the same test runs in `pnpm test` without writing this file).',
-    '',
-    ...RESULT_HEADER,
-    ...rows,
-  ]),
-);
+const rows = useResultsFile(new URL('./results-redis-failover.md', import.meta.url), [
+  '## Instance shut down and Redis restarted mid-run, through the fault proxy (sse-rx-redis)',
+  '',
+  `Two sse-rx-server instances (A, B) serve one Redis stream with \`createStreamHub\`; a publisher writes`,
+  `${COUNT.toLocaleString('en-US')} sequenced events with \`publish\` (batches of 50, pipelined, every 5 ms). sse-rx-client reads`,
+  'through the fault proxy (seeded random cuts, resets and fragmentation on its first 60 connections)',
+  `in front of A; after ${STOP_A_AT.toLocaleString('en-US')} events A is shut down (\`closeAllConnections()\`) and the proxy switched to B.`,
+  `After ${RESTART_REDIS_AT.toLocaleString('en-US')} events redis-server itself is killed (SIGKILL) and started again on its port;`,
+  "it runs with `appendonly yes`, `appendfsync always` (not `--save ''` alone, which would lose the stream and",
+  'with it every id a client resumes from). The publisher waits between two batches for the restart: an',
+  'XADD in flight when Redis dies may have been applied, and ioredis would send it again (a duplicate',
+  'that publishing, not delivery, creates). The hub reconnects and continues from the last id it read.',
+  'From `pnpm faults` (the same test runs in `pnpm test` without writing this file).',
+]);
 
 describe.skipIf(!redisServerAvailable)('an instance shut down and Redis restarted mid-run, behind the fault proxy', () => {
   it('delivers 10,000 events exactly once and in order when the proxy fails over from A to B and Redis restarts', async () => {

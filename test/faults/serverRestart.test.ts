@@ -3,32 +3,25 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Subject } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { createEventLog, readLastEventId, sendEvents } from 'sse-rx-server';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomFaults, startFaultProxy, summarizeFaults } from '../support/faultProxy.js';
 import { startServer, waitFor, type TestServer } from '../support/http.js';
-import { readSequence, recordResults, RESULT_HEADER, resultRow, sequence, tally } from '../support/sequence.js';
+import { readSequence, resultRow, sequence, tally, useResultsFile } from '../support/sequence.js';
 
 const COUNT = 10_000;
 /** Published events at which the HTTP server is shut down, each time for DOWN_MS, then started again on a new port. */
 const RESTART_AT = [3_000, 6_500];
 const DOWN_MS = 150;
-const rows: string[] = [];
-
-afterAll(() =>
-  recordResults(new URL('./results-server-restart.md', import.meta.url), [
-    '## Server restarted mid-run, through the fault proxy (sse-rx-server)',
-    '',
-    `A \`createEventLog\` hub outlives its HTTP server: ${COUNT.toLocaleString('en-US')} sequenced events are published`,
-    `(50 every 5 ms) while the server is shut down (\`closeAllConnections()\`) after ${RESTART_AT.map((n) => n.toLocaleString('en-US')).join(' and ')} events`,
-    `and started again ${DOWN_MS} ms later on a new port, the fault proxy retargeted to it. sse-rx-client reads`,
-    'through the proxy (seeded random cuts, resets and 1-7 byte fragmentation on its first 60 connections;',
-    'connections made while the server is down are refused) and resumes with `Last-Event-ID`.',
-    'From `pnpm faults` (the same tests run in `pnpm test` without writing this file).',
-    '',
-    ...RESULT_HEADER,
-    ...rows,
-  ]),
-);
+const rows = useResultsFile(new URL('./results-server-restart.md', import.meta.url), [
+  '## Server restarted mid-run, through the fault proxy (sse-rx-server)',
+  '',
+  `A \`createEventLog\` hub outlives its HTTP server: ${COUNT.toLocaleString('en-US')} sequenced events are published`,
+  `(50 every 5 ms) while the server is shut down (\`closeAllConnections()\`) after ${RESTART_AT.map((n) => n.toLocaleString('en-US')).join(' and ')} events`,
+  `and started again ${DOWN_MS} ms later on a new port, the fault proxy retargeted to it. sse-rx-client reads`,
+  'through the proxy (seeded random cuts, resets and 1-7 byte fragmentation on its first 60 connections;',
+  'connections made while the server is down are refused) and resumes with `Last-Event-ID`.',
+  'From `pnpm faults` (the same tests run in `pnpm test` without writing this file).',
+]);
 
 describe('a server restarted mid-run, behind the fault proxy', () => {
   it('delivers 10,000 events exactly once and in order while the HTTP server is shut down and restarted twice on a new port', async () => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { firstValueFrom, map, takeUntil, takeWhile, timer, toArray } from 'rxjs';
 import { fromSse } from 'sse-rx-client';
+import { afterAll } from 'vitest';
 
 /** What one sequenced run delivered, as read by sse-rx-client. */
 export interface SequenceRun {
@@ -71,9 +72,15 @@ export const RESULT_HEADER = [
 ];
 
 /**
- * Writes `lines` to `url` (a `results-*.md` that `scripts/collect-results.mjs` puts in RELIABILITY.md),
- * but only when `SSE_RX_RESULTS` is set (`pnpm faults`): a plain `pnpm test` leaves the page alone.
+ * Collects result rows and, after the suite, writes them under `intro` and {@link RESULT_HEADER} to `url`
+ * (a `results-*.md` that `scripts/collect-results.mjs` puts in RELIABILITY.md), but only when
+ * `SSE_RX_RESULTS` is set (`pnpm faults`): a plain `pnpm test` leaves the page alone.
+ * @returns the array to push {@link resultRow}s into.
  */
-export function recordResults(url: URL, lines: string[]): void {
-  if (process.env.SSE_RX_RESULTS) writeFileSync(url, `${lines.join('\n')}\n`);
+export function useResultsFile(url: URL, intro: string[]): string[] {
+  const rows: string[] = [];
+  afterAll(() => {
+    if (process.env.SSE_RX_RESULTS) writeFileSync(url, `${[...intro, '', ...RESULT_HEADER, ...rows].join('\n')}\n`);
+  });
+  return rows;
 }
