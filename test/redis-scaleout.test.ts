@@ -1,47 +1,26 @@
 import { Redis } from 'ioredis';
 import { firstValueFrom, map, take, toArray } from 'rxjs';
 import { fromSse } from 'sse-rx-client';
-import { createStreamHub, parseLastEventId, publish } from 'sse-rx-redis';
-import { sendEvents } from 'sse-rx-server';
+import { publish } from 'sse-rx-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../packages/redis/test/redisServer.js';
-import { startServer, type TestServer } from './support/http.js';
+import { type RedisInstance, startRedisInstance } from './support/redisInstance.js';
 
 if (!redisServerAvailable) console.warn('\n*** redis-server not found: Redis scale-out e2e tests SKIPPED (apt-get install -y redis-server) ***\n');
 
 const STREAM = 'scaleout';
 
-/** One app instance: its own Redis connection, its own hub, its own HTTP port, sse-rx-server's sink unchanged. */
-async function startInstance(redisPort: number) {
-  const redis = new Redis({ host: '127.0.0.1', port: redisPort });
-  const hub = createStreamHub({ redis, stream: STREAM });
-  const http = await startServer((req, res) => {
-    let lastEventId: string | undefined;
-    try {
-      lastEventId = parseLastEventId(req.headers['last-event-id'] as string | undefined);
-    } catch (error) {
-      res.writeHead(400).end(String(error));
-      return;
-    }
-    sendEvents(req, res, hub.stream(lastEventId));
-  });
-  return { http, redis };
-}
-
 describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over Redis, read by sse-rx-client', () => {
   let redisServer: RedisServer;
-  let instances: { http: TestServer; redis: Redis }[];
+  let instances: RedisInstance[];
   let publisher: Redis;
   beforeAll(async () => {
     redisServer = await startRedisServer();
-    instances = await Promise.all([1, 2, 3].map(() => startInstance(redisServer.port)));
+    instances = await Promise.all([1, 2, 3].map(() => startRedisInstance(redisServer.port, STREAM)));
     publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
   });
   afterAll(async () => {
-    for (const instance of instances ?? []) {
-      await instance.http.close();
-      instance.redis.disconnect();
-    }
+    for (const instance of instances ?? []) await instance.stop();
     publisher?.disconnect();
     await redisServer?.kill();
   });

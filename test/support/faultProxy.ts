@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { seededRandom } from './random.js';
 import type { AddressInfo } from 'node:net';
 
 /** What the proxy does to one connection's server-to-client bytes. */
@@ -19,12 +20,17 @@ export interface FaultProxy {
   url: string;
   /** How many connections were accepted, and the faults they got. */
   faults: Fault[];
+  /** How many of them the upstream refused (nothing listening on its port). */
+  readonly refused: number;
+  /** Sends new connections to `upstreamPort` from now on (a server restarted elsewhere); open ones stay where they are. */
+  retarget(upstreamPort: number): void;
   close(): Promise<void>;
 }
 
 /** Starts a fault proxy on 127.0.0.1 in front of `upstreamPort` (also on 127.0.0.1). */
 export async function startFaultProxy(upstreamPort: number, pickFault: (connection: number) => Fault): Promise<FaultProxy> {
   const faults: Fault[] = [];
+  let refused = 0;
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -34,7 +40,11 @@ export async function startFaultProxy(upstreamPort: number, pickFault: (connecti
   const server: Server = createServer((client) => {
     const fault = pickFault(faults.length);
     faults.push(fault);
+    // A closed upstream port refuses the connection: the client's side is closed with it.
     const upstream = createConnection({ host: '127.0.0.1', port: upstreamPort });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') refused++;
+    });
     track(client);
     track(upstream);
     client.pipe(upstream);
@@ -48,6 +58,12 @@ export async function startFaultProxy(upstreamPort: number, pickFault: (connecti
     port,
     url: `http://127.0.0.1:${port}`,
     faults,
+    get refused() {
+      return refused;
+    },
+    retarget: (port) => {
+      upstreamPort = port;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -101,4 +117,28 @@ function forward(from: Socket, to: Socket, fault: Fault): void {
   from.on('end', () => {
     if (!stopped) to.end();
   });
+}
+
+/**
+ * A seeded fault picker: each of the first `faultyConnections` connections is cut (40 %) or reset (40 %)
+ * after 300 to 30,300 bytes, or fragmented into 1-7 byte pieces and cut after a quarter of that (20 %);
+ * later connections get no fault, so a run always ends.
+ */
+export function randomFaults(seed: number, faultyConnections: number): (connection: number) => Fault {
+  const random = seededRandom(seed);
+  return (connection) => {
+    if (connection >= faultyConnections) return { kind: 'none' };
+    const afterBytes = 300 + Math.floor(random() * 30_000);
+    const roll = random();
+    if (roll < 0.4) return { kind: 'cut', afterBytes };
+    if (roll < 0.8) return { kind: 'reset', afterBytes };
+    return { kind: 'fragment', maxBytes: 1 + Math.floor(random() * 7), afterBytes: afterBytes / 4 };
+  };
+}
+
+/** `faults` counted by kind, e.g. `cut 20, reset 25, fragment 15, none 3`. */
+export function summarizeFaults(faults: Fault[]): string {
+  const counts = new Map<string, number>();
+  for (const fault of faults) counts.set(fault.kind, (counts.get(fault.kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind} ${n}`).join(', ');
 }

@@ -191,14 +191,33 @@ describe('SseDecoder: maxEventSize', () => {
     expect(result.events).toEqual([ev('ok')]);
   });
 
-  it('keeps memory bounded for a gigabyte-scale stream of comments', () => {
-    const result = decodeChunks(
-      (function* () {
-        for (let i = 0; i < 2000; i++) yield ': ' + 'c'.repeat(5000) + '\n';
-        yield 'data: after\n\n';
-      })(),
-    );
-    expect(result.comments).toHaveLength(2000);
-    expect(result.events).toEqual([ev('after')]);
+  it('decodes 64 MiB of comment lines and then the next event (the 1 GiB run is in test/soak/comment-flood.soak.ts)', () => {
+    const chunk = new TextEncoder().encode(`: ${'c'.repeat(1021)}\n`.repeat(64));
+    let comments = 0;
+    const events: string[] = [];
+    const decoder = new SseDecoder({ onComment: () => comments++, onEvent: (event) => events.push(event.data) });
+    for (let i = 0; i < 1024; i++) decoder.feed(chunk);
+    decoder.feed('data: after\n\n');
+    expect(comments).toBe(65_536);
+    expect(events).toEqual(['after']);
+  });
+
+  it('turns one 64 MiB comment line into a single max-size-exceeded error and goes on', () => {
+    const middle = new TextEncoder().encode('c'.repeat(64 * 1024));
+    const errors: string[] = [];
+    const events: string[] = [];
+    let comments = 0;
+    const decoder = new SseDecoder({
+      maxEventSize: 1024 * 1024,
+      onComment: () => comments++,
+      onError: (error) => errors.push(error.type),
+      onEvent: (event) => events.push(event.data),
+    });
+    decoder.feed(': ');
+    for (let i = 0; i < 1024; i++) decoder.feed(middle);
+    decoder.feed('\n\ndata: after\n\n');
+    expect(errors).toEqual(['max-size-exceeded']);
+    expect(comments).toBe(0);
+    expect(events).toEqual(['after']);
   });
 });

@@ -7,17 +7,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const redisServerAvailable = spawnSync('redis-server', ['--version']).status === 0;
 if (!redisServerAvailable) console.warn('\n!!! redis-server is not on PATH: the sse-rx-redis tests are SKIPPED !!!\n');
 
-/** A redis-server child process on an ephemeral port of 127.0.0.1, without persistence. */
+/** A redis-server child process on an ephemeral port of 127.0.0.1, without persistence unless asked for. */
 export interface RedisServer {
   readonly port: number;
   /** Kills the server with SIGKILL (a crash: its data is gone). */
   kill(): Promise<void>;
-  /** Starts a fresh, empty server on the same port and waits until it answers PING. */
+  /** Starts the server again on the same port (empty, unless it has an append-only file) and waits until it answers PING. */
   start(): Promise<void>;
 }
 
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /**
+   * Keeps an append-only file in this folder, fsynced on every write (`appendfsync always`), so a
+   * restart after `kill()` finds every acknowledged write again. @default undefined (no persistence)
+   */
+  appendOnlyDir?: string;
+}
+
 /** Starts a redis-server on a free port and waits until it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const server: RedisServer = {
@@ -30,7 +39,10 @@ export async function startRedisServer(): Promise<RedisServer> {
       child = undefined;
     },
     async start() {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+      const persistence = options.appendOnlyDir
+        ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.appendOnlyDir]
+        : ['--appendonly', 'no'];
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--daemonize', 'no'];
       child = spawn('redis-server', args, { stdio: 'ignore' });
       await waitForPing(port);
     },

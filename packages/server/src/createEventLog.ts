@@ -57,7 +57,8 @@ interface Entry {
  *
  * When the id cannot be served (older than the log, unknown, or from before a restart) the client
  * first gets `event: reset` with data `{"lastEventId":"<what it sent>"}` and the current id as
- * its `id`, so it knows to reload its state; `onReset` is called too. Comment and retry-only
+ * its `id`, so it knows to reload its state; `onReset` is called too (with the whole id). Only the
+ * first 64 characters of the id are echoed, then `…`: a huge header is not sent back to everyone. Comment and retry-only
  * messages are broadcast live but neither numbered nor kept. The source is subscribed at once;
  * once it completes (or `close()` is called) clients still get their backlog, then completion.
  *
@@ -141,7 +142,7 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
         const backlog = lastEventId ? after(lastEventId) : [];
         if (backlog === undefined) {
           config.onReset?.(lastEventId!);
-          subscriber.next({ event: 'reset', data: JSON.stringify({ lastEventId }), id: String(lastSeq) });
+          subscriber.next({ event: 'reset', data: JSON.stringify({ lastEventId: echo(lastEventId!) }), id: String(lastSeq) });
         } else if (backlog.length > 0) {
           nextSeq = backlog[0]!.seq;
         }
@@ -164,4 +165,15 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
       clients.complete();
     },
   };
+}
+
+/** The most characters of a client's id that a reset message echoes. */
+const MAX_ECHO = 64;
+
+/** `id` as the reset message echoes it: whole when short, else its first characters and `…` (never half a surrogate pair). */
+function echo(id: string): string {
+  if (id.length <= MAX_ECHO) return id;
+  const code = id.charCodeAt(MAX_ECHO - 1);
+  const cut = code >= 0xd800 && code <= 0xdbff ? MAX_ECHO - 1 : MAX_ECHO;
+  return `${id.slice(0, cut)}…`;
 }

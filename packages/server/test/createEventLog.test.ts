@@ -155,7 +155,24 @@ describe('createEventLog', () => {
       const got: SseMessage[] = [];
       log.stream(id).subscribe((message) => got.push(message)).unsubscribe();
       expect(got).toHaveLength(1);
-      expect(got[0]).toEqual({ event: 'reset', data: JSON.stringify({ lastEventId: id }), id: '3' });
+      const echoed = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+      expect(got[0]).toEqual({ event: 'reset', data: JSON.stringify({ lastEventId: echoed }), id: '3' });
     }
+  });
+
+  it('echoes at most 64 characters of the id in the reset, and never half a surrogate pair', () => {
+    const resets: string[] = [];
+    const { log, publish } = setup({ onReset: (id) => resets.push(id) });
+    publish('a');
+    const huge = 'y'.repeat(1_000_000);
+    const pair = `${'z'.repeat(63)}😀tail`;
+    const echoed = [huge, pair, 'q'.repeat(64)].map((id) => {
+      let data = '';
+      log.stream(id).subscribe((message) => (data = message.data ?? '')).unsubscribe();
+      return (JSON.parse(data) as { lastEventId: string }).lastEventId;
+    });
+    expect(echoed).toEqual([`${'y'.repeat(64)}…`, `${'z'.repeat(63)}…`, 'q'.repeat(64)]);
+    // The server's own hook still sees the whole id.
+    expect(resets.map((id) => id.length)).toEqual([1_000_000, 69, 64]);
   });
 });

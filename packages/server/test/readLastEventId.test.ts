@@ -91,7 +91,8 @@ describe('readLastEventId', () => {
     expect(invalid).toEqual(['too-long', 'too-long', 'control-character', 'control-character']);
     const raw = await firstEvents('/raw', { 'last-event-id': huge });
     expect(raw.events[0]!.type).toBe('reset');
-    expect(JSON.parse(raw.events[0]!.data)).toEqual({ lastEventId: huge });
+    // The reset echoes only the first 64 characters of what the client sent.
+    expect(JSON.parse(raw.events[0]!.data)).toEqual({ lastEventId: `${huge.slice(0, 64)}…` });
     log.close();
   });
 

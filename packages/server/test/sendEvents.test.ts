@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { concat, defer, delay, interval, map, mergeMap, NEVER, of, range, Subject, take, throwError, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendEvents } from '../src/index.js';
+import { createStreamRegistry, sendEvents } from '../src/index.js';
 import { counted, decode, fetchText, listen, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -177,6 +177,33 @@ describe('sendEvents', () => {
       expect(ids.length).toBeLessThan(frames);
       expect(ids.at(-1)).toBe(frames - 1);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    });
+
+    it("counts what Node holds for the response toward maxBufferBytes, so the process holds no more than the bound", async () => {
+      const maxBufferBytes = 64 * 1024;
+      const registry = createStreamRegistry();
+      // A new message object per frame: no frame is shared with another client, as in a per-user stream.
+      const source = counted(interval(1).pipe(mergeMap(() => range(10)), map((_, i) => ({ id: String(i), data: payload })), take(frames)));
+      let response: ServerResponse | undefined;
+      server = await listen((req, res) => {
+        response = res;
+        sendEvents(req, res, source.source$, { registry, backpressure: { maxBufferBytes, policy: 'drop-oldest' } });
+      });
+      const socket = connect(server.port, '127.0.0.1');
+      socket.write(`GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
+      socket.pause();
+      await until(() => source.total() === 1);
+      let most = 0;
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && source.active() > 0) {
+        most = Math.max(most, registry.metrics().bufferedBytes + (response?.writableLength ?? 0));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      socket.destroy();
+      expect(registry.metrics().droppedMessages).toBeGreaterThan(0);
+      // Node's buffer and sse-rx's queue together stay within the bound, and fill it up to about one frame.
+      expect(most).toBeLessThanOrEqual(maxBufferBytes);
+      expect(most).toBeGreaterThan(maxBufferBytes - 2 * (payload.length + 100));
     });
 
     it("keeps the connection under 'drop-newest'", async () => {

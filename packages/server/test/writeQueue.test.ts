@@ -86,4 +86,28 @@ describe('createWriteQueue', () => {
     }
     expect(most).toBeLessThanOrEqual(100);
   });
+
+  it('counts the bytes the target still holds toward the bound', () => {
+    // A target that is full at once and already holds 15 bytes of its own (as Node's writableLength would).
+    const sink = { ...target(1), writableLength: 15 };
+    const closing = createWriteQueue(sink, { maxBufferBytes: 40 });
+    expect(closing.push(frame(1))).toBe(true);
+    expect(closing.push(frame(2))).toBe(true);
+    expect(closing.push(frame(3))).toBe(true);
+    // 15 held + 20 queued + 10 would pass 40: the policy applies although the queue alone has room.
+    expect(closing.push(frame(4))).toBe(false);
+    const dropping = createWriteQueue({ ...target(1), writableLength: 15 }, { maxBufferBytes: 40, policy: 'drop-oldest' });
+    for (let tag = 1; tag <= 6; tag++) dropping.push(frame(tag));
+    expect(dropping.bufferedBytes).toBe(20);
+    expect(dropping.dropped).toBe(3);
+  });
+
+  it('drops a frame that cannot fit beside what the target holds, under a drop policy', () => {
+    const sink = { ...target(1), writableLength: 35 };
+    const queue = createWriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' });
+    queue.push(frame(1));
+    queue.push(frame(2));
+    expect(queue.bufferedBytes).toBe(0);
+    expect(queue.dropped).toBe(1);
+  });
 });

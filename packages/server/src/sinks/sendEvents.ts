@@ -44,6 +44,8 @@ interface NodeResponse {
   off(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
   readonly destroyed: boolean;
   readonly writableEnded: boolean;
+  /** Bytes accepted by `write` and not yet handed to the kernel (the socket's or the HTTP/2 stream's included). */
+  readonly writableLength?: number;
 }
 
 /**
@@ -57,8 +59,8 @@ interface NodeResponse {
  * When the client goes away (the response emits `close`) the source is unsubscribed in the same
  * tick. Source completion ends the response after every queued message is written; a source
  * error (or a message the codec refuses) sends an `event: error` message (see `mapError`) and
- * ends it. A full socket queues messages up to `backpressure.maxBufferBytes`, then applies the
- * policy. Nothing is ever thrown out of it. With a `registry` the stream counts toward its limits,
+ * ends it. A full socket queues messages until they and what Node still holds for the response
+ * (`res.writableLength`) reach `backpressure.maxBufferBytes`, then applies the policy. Nothing is ever thrown out of it. With a `registry` the stream counts toward its limits,
  * metrics and shutdown. When the response has a `flush` method (Express `compression` adds one)
  * it is called after every write, so a compressed event is not held back.
  *
@@ -132,6 +134,9 @@ export function sendEvents(
         // Compression middleware would hold the event in zlib's buffer until it fills up.
         response.flush?.();
         return more;
+      },
+      get writableLength() {
+        return response.writableLength ?? 0;
       },
       end: () => (startStream(), response.end()),
       // Destroy without an error: an http2 stream would re-emit it where nobody listens.

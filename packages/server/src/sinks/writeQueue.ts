@@ -11,8 +11,12 @@
  */
 export interface BackpressureConfig {
   /**
-   * The most bytes of encoded messages held for one client while its connection is full. The
-   * socket's own buffer (Node's `highWaterMark`, 16 KiB by default) comes on top of it.
+   * The most bytes of encoded messages held for one client while its connection is full. What
+   * Node already accepted for the connection and still holds (`res.writableLength`: the response's
+   * and its socket's buffers, or the HTTP/2 stream's) counts toward it, so the policy applies once
+   * the process holds this much for the client. Writes go straight through while the connection
+   * has room, so Node may hold its `highWaterMark` (16 KiB by default) plus one message even when
+   * the bound is smaller. Bytes the kernel's socket buffers took are outside the process and not counted.
    * @default 1_048_576 (1 MiB)
    */
   maxBufferBytes?: number;
@@ -29,6 +33,8 @@ export interface BackpressureConfig {
 /** Where a {@link WriteQueue} writes: `write` returns false when the connection is full. */
 export interface FrameTarget {
   write(frame: Uint8Array): boolean;
+  /** Bytes the target accepted but still holds (Node's `writableLength`); they count toward the bound. */
+  readonly writableLength?: number;
 }
 
 /** A bounded queue of encoded frames in front of a connection that may be full. */
@@ -39,7 +45,7 @@ export interface WriteQueue {
   drain(): void;
   /** True when nothing waits in the queue. */
   readonly empty: boolean;
-  /** Bytes waiting in the queue. */
+  /** Bytes waiting in the queue (not counting the target's `writableLength`). */
   readonly bufferedBytes: number;
   /** Frames discarded by a drop policy so far. */
   readonly dropped: number;
@@ -77,13 +83,15 @@ export function createWriteQueue(target: FrameTarget, config: BackpressureConfig
         full = !target.write(frame);
         return true;
       }
-      if (bufferedBytes + frame.byteLength > maxBufferBytes) {
+      // Node's own buffer holds bytes of this client too: the room left is what the bound leaves over.
+      const room = maxBufferBytes - (target.writableLength ?? 0);
+      if (bufferedBytes + frame.byteLength > room) {
         if (policy === 'close') return false;
-        if (policy === 'drop-newest' || frame.byteLength > maxBufferBytes) {
+        if (policy === 'drop-newest' || frame.byteLength > room) {
           dropped++;
           return true;
         }
-        while (bufferedBytes + frame.byteLength > maxBufferBytes) {
+        while (bufferedBytes + frame.byteLength > room) {
           shift();
           dropped++;
         }
