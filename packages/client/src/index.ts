@@ -1,3 +1,4 @@
+export { connectSse, type SseConnection } from './connectSse.js';
 export {
   isSseHttpError,
   isSseNetworkError,
