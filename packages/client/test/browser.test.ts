@@ -124,20 +124,28 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
     }
   });
 
+  /**
+   * After events 1 and 2, `pause()` must abort the request (the server sees its socket close) and
+   * report `paused`; `resume()` must send a new request with Last-Event-ID 2 and get 3 and 4, once each.
+   */
+  async function expectPauseAndResume(page: Page, path: string, pause: () => Promise<unknown>, resume: () => Promise<unknown>) {
+    await until(page, ({ received }) => received.length === 2, 'events 1 and 2');
+    await pause();
+    await until(page, ({ states }) => states.at(-1) === 'paused', 'paused');
+    await streams(path)[0]?.closed;
+    await resume();
+    await until(page, ({ received }) => received.length === 4, 'events 3 and 4');
+    await page.evaluate(() => (window as unknown as { stop: () => void }).stop());
+    const { received, states } = await inPage(page);
+    expect(received).toEqual([1, 2, 3, 4]);
+    expect(states).toEqual(['closed', 'connecting', 'open', 'paused', 'connecting', 'open', 'closed']);
+    expect(streams(path).map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
+  }
+
   it('pauses while offline and resumes with Last-Event-ID when online (real events via context.setOffline)', async () => {
     const page = await subscribeInPage('/events?offline', 'pauseWhen: networkOffline()');
     try {
-      await until(page, ({ received }) => received.length === 2, 'events 1 and 2');
-      await browser.context.setOffline(true);
-      await until(page, ({ states }) => states.at(-1) === 'paused', 'paused');
-      await streams('/events?offline')[0]?.closed; // the request was aborted
-      await browser.context.setOffline(false);
-      await until(page, ({ received }) => received.length === 4, 'events 3 and 4');
-      await page.evaluate(() => (window as unknown as { stop: () => void }).stop());
-      const { received, states } = await inPage(page);
-      expect(received).toEqual([1, 2, 3, 4]);
-      expect(states).toEqual(['closed', 'connecting', 'open', 'paused', 'connecting', 'open', 'closed']);
-      expect(streams('/events?offline').map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
+      await expectPauseAndResume(page, '/events?offline', () => browser.context.setOffline(true), () => browser.context.setOffline(false));
     } finally {
       await browser.context.setOffline(false);
       await page.close();
@@ -147,7 +155,7 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
   it('pauses while hidden and resumes with Last-Event-ID when shown (document.visibilityState overridden in the page, visibilitychange dispatched)', async () => {
     // Headless Chromium keeps every page visible (a tab brought to front or a minimised window leaves
     // visibilityState at 'visible'), so the page's own visibility is overridden.
-    const tab = await subscribeInPage('/events?hidden', 'pauseWhen: pageHidden()', () => {
+    const page = await subscribeInPage('/events?hidden', 'pauseWhen: pageHidden()', () => {
       let state = 'visible';
       Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
       (window as unknown as { setVisibility: (s: string) => void }).setVisibility = (s) => {
@@ -155,21 +163,11 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
         document.dispatchEvent(new Event('visibilitychange'));
       };
     });
-    const setVisibility = (state: string) => tab.evaluate((s: string) => (window as unknown as { setVisibility: (s: string) => void }).setVisibility(s), state);
+    const setVisibility = (state: string) => page.evaluate((s: string) => (window as unknown as { setVisibility: (s: string) => void }).setVisibility(s), state);
     try {
-      await until(tab, ({ received }) => received.length === 2, 'events 1 and 2');
-      await setVisibility('hidden');
-      await until(tab, ({ states }) => states.at(-1) === 'paused', 'paused');
-      await streams('/events?hidden')[0]?.closed;
-      await setVisibility('visible');
-      await until(tab, ({ received }) => received.length === 4, 'events 3 and 4');
-      await tab.evaluate(() => (window as unknown as { stop: () => void }).stop());
-      const { received, states } = await inPage(tab);
-      expect(received).toEqual([1, 2, 3, 4]);
-      expect(states).toEqual(['closed', 'connecting', 'open', 'paused', 'connecting', 'open', 'closed']);
-      expect(streams('/events?hidden').map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
+      await expectPauseAndResume(page, '/events?hidden', () => setVisibility('hidden'), () => setVisibility('visible'));
     } finally {
-      await tab.close();
+      await page.close();
     }
   });
 });
