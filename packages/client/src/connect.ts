@@ -71,7 +71,12 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
     const readEvents = async (body: ReadableStream<Uint8Array>): Promise<void> => {
       const decoder = new SseDecoder({
         lastEventId: state.lastEventId,
-        onEvent: (event) => subscriber.next(event),
+        onEvent: (event) => {
+          // An unsubscribe from inside a handler (a pause, say) drops the rest of the chunk: resume after the last event delivered.
+          if (subscriber.closed) return;
+          state.lastEventId = event.lastEventId;
+          subscriber.next(event);
+        },
         onRetry: (ms) => {
           state.retryMs = ms;
         },
@@ -83,7 +88,8 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
           if (done || subscriber.closed) break;
           armWatchdog();
           decoder.feed(value);
-          // Read after each chunk, not per event: a block with an `id:` but no data moves it too.
+          if (subscriber.closed) break;
+          // Read after each chunk too: a block with an `id:` but no data moves it as well.
           state.lastEventId = decoder.lastEventId;
         }
       } catch (cause) {

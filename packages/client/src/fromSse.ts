@@ -2,10 +2,14 @@ import { defer, finalize, type Observable } from 'rxjs';
 import { connect, type ConnectOptions } from './connect.js';
 import type { SseResumeState } from './errors.js';
 import { retryBackoff, type RetryBackoffConfig } from './operators/retryBackoff.js';
+import { pausable } from './pausable.js';
 import type { RawSseEvent, SseEventOf, SseInit } from './types.js';
 
 /**
- * The state of a {@link fromSse} connection, for a UI to show, reported through `onState`.
+ * The state of a {@link fromSse} connection, for a UI to show, reported through `onState` (and
+ * `state$` of {@link connectSse}): `connecting` before each request, `open` once the response is an
+ * event stream, `reconnecting` while a retry waits out its delay, `paused` while `pauseWhen` holds
+ * it, `closed` once the subscription ends (or before it starts).
  * @example
  * ```ts
  * import { fromSse } from 'sse-rx-client';
@@ -20,6 +24,7 @@ export type SseConnectionState =
   | { status: 'connecting' }
   | { status: 'open' }
   | { status: 'reconnecting'; attempt: number; delayMs: number; error: unknown }
+  | { status: 'paused' }
   | { status: 'closed' };
 
 /**
@@ -52,6 +57,14 @@ export interface FromSseOptions {
   fetch?: typeof fetch;
   /** Called on each change of connection state. @default undefined */
   onState?: (state: SseConnectionState) => void;
+  /**
+   * Pauses the stream while its latest value is `true`, e.g. {@link pageHidden} to free the server
+   * while nobody looks. Pausing aborts the request (or cancels a pending retry) with no error and no
+   * retry counted, and reports `paused`; the next `false` connects at once with `Last-Event-ID`, so a
+   * server that replays loses and repeats nothing. A `true` on subscription sends no request at all.
+   * @default undefined (never paused)
+   */
+  pauseWhen?: Observable<boolean>;
 }
 
 /**
@@ -73,6 +86,10 @@ export interface FromSseOptions {
  * An `init` function that throws or rejects fails the attempt with its own error, which the default
  * retry rule does not retry (return `true` from `shouldRetry` for it if a retry can help).
  *
+ * Nothing browser-specific happens by default. In a page, `pauseWhen: pageHidden()` pauses while the
+ * tab is hidden and `reconnect: { retryNow: backOnline() }` reconnects as soon as the network is back
+ * instead of waiting out the backoff.
+ *
  * @example
  * ```ts
  * import { fromSse, ofType, parseJson } from 'sse-rx-client';
@@ -84,7 +101,7 @@ export interface FromSseOptions {
  * ```
  * @param input - the URL of the stream.
  * @param init - request options (method, headers, body, credentials...; no `signal`: unsubscribe instead), or a sync or async function returning them, called before every attempt.
- * @param options - reconnection, watchdog and `fetch`, see {@link FromSseOptions}.
+ * @param options - reconnection, pausing, watchdog and `fetch`, see {@link FromSseOptions}.
  * @returns A cold Observable of the stream's events.
  * @public
  */
@@ -113,13 +130,16 @@ export function fromSse<EventMap = Record<string, unknown>>(
     stallTimeoutMs: options.stallTimeoutMs,
     onOpen: () => onState?.({ status: 'open' }),
   };
+  const { pauseWhen } = options;
   return defer(() => {
-    // The resume state of this subscription: kept across its reconnects, never shared.
+    // The resume state of this subscription: kept across its reconnects and pauses, never shared.
     const state: SseResumeState = { lastEventId: options.lastEventId ?? '', retryMs: undefined };
     const attempt$ = defer(() => {
       onState?.({ status: 'connecting' });
       return connect(connectOptions, state);
     });
-    return (retry ? attempt$.pipe(retry) : attempt$).pipe(finalize(() => onState?.({ status: 'closed' })));
+    const live$ = retry ? attempt$.pipe(retry) : attempt$;
+    const events$ = pauseWhen ? pausable(live$, pauseWhen, () => onState?.({ status: 'paused' })) : live$;
+    return events$.pipe(finalize(() => onState?.({ status: 'closed' })));
   }) as Observable<SseEventOf<EventMap>>;
 }

@@ -1,3 +1,4 @@
+export { connectSse, type SseConnection } from './connectSse.js';
 export {
   isSseHttpError,
   isSseNetworkError,
@@ -18,5 +19,9 @@ export { ofType, type OfType } from './operators/ofType.js';
 export { parseJson, type ParseJsonConfig } from './operators/parseJson.js';
 export { retryBackoff, type RetryBackoffConfig, type RetryContext } from './operators/retryBackoff.js';
 export { validate, type ValidateConfig } from './operators/validate.js';
+export { backOnline } from './signals/backOnline.js';
+export type { EventTargetLike } from './signals/listen.js';
+export { networkOffline, type NetworkTarget } from './signals/networkOffline.js';
+export { pageHidden, type VisibilityTarget } from './signals/pageHidden.js';
 export type { StandardSchemaV1 } from './standardSchema.js';
 export type { ParsedOf, ParsedSseEvent, RawSseEvent, SseEventOf, SseInit } from './types.js';

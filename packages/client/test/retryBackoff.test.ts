@@ -1,4 +1,4 @@
-import { defer, Observable, of, throwError } from 'rxjs';
+import { defer, Observable, of, Subject, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { retryBackoff, SseHttpError, SseNetworkError, SseStreamEndedError, type RetryBackoffConfig, type RetryContext } from '../src/index.js';
 
@@ -146,6 +146,44 @@ describe('retryBackoff', () => {
     result.subscription.unsubscribe();
     vi.advanceTimersByTime(1000);
     expect(result.starts).toHaveLength(1);
+  });
+
+  it('retries at once when retryNow emits during a delay, keeps counting attempts, and ignores it otherwise', () => {
+    const now = new Subject<void>();
+    const attempts: number[] = [];
+    const result = run([networkError(), networkError(), networkError()], {
+      initialDelayMs: 60_000,
+      jitter: false,
+      retryNow: now,
+      onRetry: ({ attempt }) => attempts.push(attempt),
+    });
+    vi.advanceTimersByTime(1000);
+    now.next(); // cuts the first 60 s wait short
+    expect(result.starts).toEqual([0, 1000]);
+    now.next(); // and the second (120 s), at once
+    vi.advanceTimersByTime(500);
+    now.next(); // and the third (240 s)
+    expect(result.starts).toEqual([0, 1000, 1000, 1500]);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(result.completed()).toBe(true);
+    now.next(); // nothing is waiting: ignored
+    expect(result.starts).toHaveLength(4);
+    expect(now.observed).toBe(false);
+  });
+
+  it('ignores retryNow while the source is running, and leaves no timer behind when cut short', () => {
+    const now = new Subject<void>();
+    const attempts: Subject<number>[] = [];
+    defer(() => attempts[attempts.push(new Subject<number>()) - 1]!)
+      .pipe(retryBackoff({ initialDelayMs: 60_000, retryNow: now }))
+      .subscribe();
+    now.next();
+    expect(attempts).toHaveLength(1);
+    attempts[0]?.error(networkError());
+    expect(vi.getTimerCount()).toBe(1);
+    now.next();
+    expect(attempts).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('refuses settings that make no sense with a TypeError naming the option', () => {

@@ -29,6 +29,13 @@ export interface RetryBackoffConfig {
   shouldRetry?: (context: RetryContext) => boolean | undefined;
   /** Called when a retry is scheduled, e.g. to show "reconnecting in 4 s". @default undefined */
   onRetry?: (context: RetryContext & { delayMs: number }) => void;
+  /**
+   * Cuts a delay short: an emission while a retry waits out its delay retries at once (the attempt
+   * count goes on); at any other time it is ignored. Subscribed for as long as the result is, so a
+   * source that emits on subscription does no harm. Made for {@link backOnline}.
+   * @default undefined (every delay is waited out)
+   */
+  retryNow?: Observable<unknown>;
 }
 
 const DEFAULTS = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: true, maxAttempts: Infinity };
@@ -68,6 +75,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
       let timer: ReturnType<typeof setTimeout> | undefined;
 
       const subscribe = (): void => {
+        timer = undefined;
         current = source.subscribe({
           next: (value) => {
             attempt = 0;
@@ -89,9 +97,18 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
         });
       };
 
+      const wake = options.retryNow?.subscribe({
+        next: () => {
+          if (timer === undefined) return; // connected, or given up: nothing to cut short
+          clearTimeout(timer);
+          subscribe();
+        },
+        error: (error: unknown) => subscriber.error(error),
+      });
       subscribe();
       return () => {
         clearTimeout(timer);
+        wake?.unsubscribe();
         current?.unsubscribe();
       };
     });

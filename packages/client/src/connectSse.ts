@@ -1,0 +1,63 @@
+import { BehaviorSubject, share, type Observable } from 'rxjs';
+import { fromSse, type FromSseOptions, type SseConnectionState, type SseRequestInit } from './fromSse.js';
+import type { SseEventOf } from './types.js';
+
+/**
+ * What {@link connectSse} returns: one shared connection and its state.
+ * @example
+ * ```ts
+ * import { connectSse, type SseConnection } from 'sse-rx-client';
+ * const feed: SseConnection<{ tick: { n: number } }> = connectSse('/events');
+ * ```
+ * @public
+ */
+export interface SseConnection<EventMap = Record<string, unknown>> {
+  /** The events, over one request shared by every subscriber: opened by the first, aborted when the last leaves. */
+  readonly events$: Observable<SseEventOf<EventMap>>;
+  /** The connection's state: the latest one on subscription (`closed` before any), then each change. Never completes. */
+  readonly state$: Observable<SseConnectionState>;
+}
+
+/**
+ * {@link fromSse} made ready for a UI: the events as one shared connection, and its state as an
+ * Observable to bind to (a status line, a "reconnecting in 4 s" banner, an Angular signal).
+ *
+ * `events$` opens the request when first subscribed and aborts it when the last subscriber leaves
+ * (rxjs `share()`); a later subscriber then opens a fresh one, with fresh resume state. An error
+ * reaches every subscriber and resets it the same way. `state$` replays the latest state, starting
+ * at `closed`, and reports `connecting`, `open`, `reconnecting`, `paused` and `closed` as they come.
+ * All options of `fromSse` apply; `onState`, if given, is still called.
+ *
+ * @example
+ * ```ts
+ * import { connectSse, pageHidden } from 'sse-rx-client';
+ * const { events$, state$ } = connectSse<{ tick: { n: number } }>('/events', undefined, { pauseWhen: pageHidden() });
+ * state$.subscribe((s) => console.log(s.status));
+ * events$.subscribe();
+ * events$.subscribe(); // the same request
+ * // closed
+ * // connecting
+ * // open
+ * // paused (tab hidden), connecting, open (tab shown)
+ * ```
+ * @param input - the URL of the stream.
+ * @param init - request options, or a function returning them, as for {@link fromSse}.
+ * @param options - the options of {@link fromSse}.
+ * @returns The shared events and the connection state, see {@link SseConnection}.
+ * @public
+ */
+export function connectSse<EventMap = Record<string, unknown>>(
+  input: string | URL,
+  init?: SseRequestInit,
+  options: FromSseOptions = {},
+): SseConnection<EventMap> {
+  const state = new BehaviorSubject<SseConnectionState>({ status: 'closed' });
+  const onState = (next: SseConnectionState): void => {
+    state.next(next);
+    options.onState?.(next);
+  };
+  return {
+    events$: fromSse<EventMap>(input, init, { ...options, onState }).pipe(share()),
+    state$: state.asObservable(),
+  };
+}

@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { concat, NEVER, of, type Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { sendEvents } from 'sse-rx-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/http.js';
+
+const run = promisify(execFile);
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** Bun and Deno come from the npm packages `bun` and `deno` (devDependencies of this workspace). */
+const runtimes = [
+  { name: 'Bun', bin: join(here, 'node_modules/.bin/bun'), args: (file: string, url: string) => ['run', file, url] },
+  { name: 'Deno', bin: join(here, 'node_modules/.bin/deno'), args: (file: string, url: string) => ['run', '--allow-net', file, url] },
+];
+for (const { name, bin } of runtimes) {
+  if (!existsSync(bin)) console.warn(`\n*** ${name} not installed at ${bin} (no build of it for ${process.platform}-${process.arch}?): its runtime test is SKIPPED ***\n`);
+}
+
+/** Events 1-2 on a first connection, which the server then ends; from Last-Event-ID on after that. */
+function events(lastEventId: string, request: { prompt: string; auth: string }): Observable<SseMessage> {
+  const from = Number(lastEventId || 0);
+  const tick = (n: number): SseMessage => ({ id: String(n), event: 'tick', data: JSON.stringify({ n, ...request }) });
+  const batch = of(tick(from + 1), tick(from + 2));
+  return from === 0 ? concat(of({ retry: 20 }), batch) : concat(batch, NEVER);
+}
+
+describe('sse-rx-client in other runtimes', () => {
+  let dir: string;
+  let script: string;
+  let server: TestServer;
+  const seen: { method: string; lastEventId: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sse-rx-runtimes-'));
+    script = join(dir, 'client.mjs');
+    const bundle = await build({
+      entryPoints: [join(here, 'runtimes/client.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      conditions: ['sse-rx-source'],
+      mainFields: ['module', 'main'],
+      write: false,
+    });
+    writeFileSync(script, bundle.outputFiles[0]!.text);
+    server = await startServer((req: IncomingMessage, res: ServerResponse) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const lastEventId = req.headers['last-event-id'] as string | undefined;
+        seen.push({ method: req.method ?? '', lastEventId });
+        const { prompt } = JSON.parse(body) as { prompt: string };
+        sendEvents(req, res, events(lastEventId ?? '', { prompt, auth: req.headers.authorization ?? '' }));
+      });
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const runtime of runtimes) {
+    it.skipIf(!existsSync(runtime.bin))(
+      `${runtime.name}: POST with a header, resumes with Last-Event-ID after the server ends the stream, parses JSON`,
+      async () => {
+        seen.length = 0;
+        const { stdout, stderr } = await run(runtime.bin, runtime.args(script, `${server.url}/events`), {
+          timeout: 15_000,
+          env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+        });
+        const printed = stdout.trim().split('\n');
+        expect(printed, stderr).toEqual([1, 2, 3, 4].map((n) => JSON.stringify({ id: String(n), n, prompt: 'hi', auth: 'Bearer t0k' })));
+        expect(seen).toEqual([
+          { method: 'POST', lastEventId: undefined },
+          { method: 'POST', lastEventId: '2' },
+        ]);
+      },
+    );
+  }
+});
