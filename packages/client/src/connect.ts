@@ -11,6 +11,7 @@ export interface ConnectOptions {
   /** End of body is an error to retry (`true`) or completion (`false`). */
   reconnect: boolean;
   stallTimeoutMs: number | undefined;
+  maxEventSize: number | undefined;
   onOpen: () => void;
 }
 
@@ -71,6 +72,7 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
     const readEvents = async (body: ReadableStream<Uint8Array>): Promise<void> => {
       const decoder = new SseDecoder({
         lastEventId: state.lastEventId,
+        ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
         onEvent: (event) => {
           // An unsubscribe from inside a handler (a pause, say) drops the rest of the chunk: resume after the last event delivered.
           if (subscriber.closed) return;
@@ -79,6 +81,10 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
         },
         onRetry: (ms) => {
           state.retryMs = ms;
+        },
+        // An event past maxEventSize ends the stream with the typed error; a bad retry: is ignored, as the spec says.
+        onError: (error) => {
+          if (error.type === 'max-size-exceeded') fail(error);
         },
       });
       const reader = body.getReader();

@@ -53,6 +53,14 @@ export interface FromSseOptions {
   lastEventId?: string;
   /** Abort and reconnect when no byte (heartbeat comments included) arrives for this long. @default undefined (no watchdog) */
   stallTimeoutMs?: number;
+  /**
+   * The most a server may send for one event (one line plus the data buffered for its event), in
+   * UTF-16 code units. Past it the request is aborted and the stream fails with an `SseProtocolError`
+   * of type `max-size-exceeded` (not retried unless `shouldRetry` says so): an endless line or event
+   * never grows memory without bound.
+   * @default 8 MiB (8,388,608)
+   */
+  maxEventSize?: number;
   /** The `fetch` to use, e.g. one with a proxy agent or a test double. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Called on each change of connection state. @default undefined */
@@ -128,6 +136,7 @@ export function fromSse<EventMap = Record<string, unknown>>(
     fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
     reconnect: Boolean(retry),
     stallTimeoutMs: options.stallTimeoutMs,
+    maxEventSize: options.maxEventSize,
     onOpen: () => onState?.({ status: 'open' }),
   };
   const { pauseWhen } = options;

@@ -1,5 +1,6 @@
 import { firstValueFrom, lastValueFrom, take, tap, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SseProtocolError } from 'sse-rx-codec';
 import { fromSse, isSseHttpError, isSseNetworkError, SseHttpError, type SseConnectionState } from '../src/index.js';
 import { openStream, startServer, type TestServer } from './server.js';
 
@@ -212,6 +213,33 @@ describe('fromSse', () => {
     const event = await firstValueFrom(fromSse(server.url, {}, { reconnect: fast, stallTimeoutMs: 100 }));
     expect(event.data).toBe('fresh');
     await server.requests[0]?.closed;
+  });
+
+  it('fails with a typed max-size-exceeded error on an endless line, aborts, and does not retry', async () => {
+    const sent = { bytes: 0 };
+    server = await startServer((_req, res) => {
+      openStream(res);
+      res.write('data: before\n\ndata: ');
+      // An endless line, bounded here: 64 writes of 16 KiB (1 MiB) unless the client goes first.
+      const chunk = 'x'.repeat(16 * 1024);
+      const timer = setInterval(() => {
+        if (res.destroyed || sent.bytes >= 1024 * 1024) return clearInterval(timer);
+        sent.bytes += chunk.length;
+        res.write(chunk);
+      }, 1);
+      res.on('close', () => clearInterval(timer));
+    });
+    const seen: string[] = [];
+    const error = await errorOf(
+      fromSse(server.url, {}, { reconnect: fast, maxEventSize: 64 * 1024 }).pipe(tap((event) => seen.push(event.data))),
+    );
+    expect(seen).toEqual(['before']);
+    expect(error).toBeInstanceOf(SseProtocolError);
+    expect((error as SseProtocolError).type).toBe('max-size-exceeded');
+    expect((error as SseProtocolError).message).toMatch(/maxEventSize \(65536 characters\)/);
+    await server.requests[0]?.closed;
+    expect(sent.bytes).toBeLessThan(1024 * 1024);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('throws a TypeError at once for reconnect settings that make no sense', () => {
