@@ -1,7 +1,7 @@
-import { Injectable, type Signal, signal } from '@angular/core';
+import { Injectable, type Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { map, scan, share } from 'rxjs';
-import { fromSse, ofType, parseJson, type SseConnectionState } from 'sse-rx-client';
+import { backOnline, connectSse, ofType, pageHidden, parseJson, type SseConnectionState } from 'sse-rx-client';
 
 /** One tick of the demo server (`pnpm demo`). */
 export interface Tick {
@@ -11,19 +11,23 @@ export interface Tick {
 }
 
 /**
- * The demo's tick stream as signals. One shared connection for every component that injects the
- * service (`share()` with its default `resetOnRefCountZero`), reconnecting with `Last-Event-ID`.
+ * The demo's tick stream as signals. `connectSse` gives one shared connection for every component
+ * that injects the service, reconnecting with `Last-Event-ID`; it pauses while the tab is hidden and
+ * retries at once when the browser comes back online.
  */
 @Injectable({ providedIn: 'root' })
 export class TicksService {
-  private readonly state = signal<SseConnectionState['status']>('connecting');
+  private readonly connection = connectSse<{ tick: Tick }>('/events', undefined, {
+    pauseWhen: pageHidden(),
+    reconnect: { retryNow: backOnline() },
+  });
 
-  /** The connection state (`connecting`, `open`, `reconnecting`, `closed`), for a status badge. */
-  readonly status: Signal<SseConnectionState['status']> = this.state.asReadonly();
+  /** `connecting`, `open`, `reconnecting`, `paused` or `closed`, for a status badge (`state$` replays the latest, so no initial value). */
+  readonly status: Signal<SseConnectionState['status']> = toSignal(this.connection.state$.pipe(map((state) => state.status)), {
+    requireSync: true,
+  });
 
-  private readonly ticks$ = fromSse<{ tick: Tick }>('/events', undefined, {
-    onState: (state) => this.state.set(state.status),
-  }).pipe(ofType('tick'), parseJson(), share());
+  private readonly ticks$ = this.connection.events$.pipe(ofType('tick'), parseJson(), share());
 
   /** The newest tick, `undefined` until the first one arrives. */
   readonly latest: Signal<Tick | undefined> = toSignal(this.ticks$.pipe(map((event) => event.data)));
