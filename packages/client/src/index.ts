@@ -15,6 +15,7 @@ export {
 } from './errors.js';
 export { fromEventSource, type FromEventSourceOptions } from './fromEventSource.js';
 export { fromSse, type FromSseOptions, type SseConnectionState, type SseRequestInit } from './fromSse.js';
+export type { OnInvalidPayload } from './operators/invalidPayload.js';
 export { ofType, type OfType } from './operators/ofType.js';
 export { parseJson, type ParseJsonConfig } from './operators/parseJson.js';
 export { retryBackoff, type RetryBackoffConfig, type RetryContext } from './operators/retryBackoff.js';

@@ -1,7 +1,7 @@
 import { firstValueFrom, lastValueFrom, take, tap, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseProtocolError } from 'sse-rx-codec';
-import { fromSse, isSseHttpError, isSseNetworkError, SseHttpError, type SseConnectionState } from '../src/index.js';
+import { fromSse, isSseHttpError, isSseNetworkError, parseJson, SseHttpError, type SseConnectionState } from '../src/index.js';
 import { openStream, startServer, type TestServer } from './server.js';
 
 let server: TestServer | undefined;
@@ -239,6 +239,20 @@ describe('fromSse', () => {
     expect((error as SseProtocolError).message).toMatch(/maxEventSize \(65536 characters\)/);
     await server.requests[0]?.closed;
     expect(sent.bytes).toBeLessThan(1024 * 1024);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps the connection open when one payload is not JSON: parseJson reports it and the stream goes on', async () => {
+    server = await startServer((_req, res) => {
+      openStream(res);
+      res.write('id: 1\ndata: {"n":1}\n\nid: 2\ndata: {oops\n\nid: 3\ndata: {"n":3}\n\n');
+    });
+    const bad: string[] = [];
+    const values = await firstValueFrom(
+      fromSse<{ message: { n: number } }>(server.url).pipe(parseJson({ onInvalid: (error) => bad.push(error.data) }), take(2), toArray()),
+    );
+    expect(values.map((v) => [v.lastEventId, v.data.n])).toEqual([['1', 1], ['3', 3]]);
+    expect(bad).toEqual(['{oops']);
     expect(server.requests).toHaveLength(1);
   });
 

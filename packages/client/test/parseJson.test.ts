@@ -1,6 +1,6 @@
 import { lastValueFrom, of, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { isSseParseError, ofType, parseJson, type ParsedSseEvent, type SseEventOf } from '../src/index.js';
 
 const event = (type: string, data: string, lastEventId = '') => ({ type, data, lastEventId });
@@ -17,17 +17,48 @@ describe('parseJson', () => {
     });
   });
 
-  it('fails with an SseParseError holding the raw data when data is not JSON', async () => {
-    const error = await lastValueFrom(of(event('tick', '{not json')).pipe(parseJson())).catch((e: unknown) => e);
+  it("fails with an SseParseError holding the raw data with onInvalid: 'error'", async () => {
+    const error = await lastValueFrom(of(event('tick', '{not json')).pipe(parseJson({ onInvalid: 'error' }))).catch((e: unknown) => e);
     expect(isSseParseError(error)).toBe(true);
     if (!isSseParseError(error)) return;
     expect([error.data, error.eventType]).toEqual(['{not json', 'tick']);
     expect(error.cause).toBeInstanceOf(SyntaxError);
   });
 
-  it("skips events that are not JSON with onInvalid: 'skip'", async () => {
-    const values = await lastValueFrom(of(event('a', 'x'), event('b', '2')).pipe(parseJson({ onInvalid: 'skip' }), toArray()));
-    expect(values).toEqual([{ type: 'b', data: 2, lastEventId: '' }]);
+  it('by default skips data that is not JSON, reports the SseParseError and goes on', async () => {
+    const report = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const values = await lastValueFrom(of(event('a', 'x'), event('b', '2')).pipe(parseJson(), toArray()));
+      expect(values).toEqual([{ type: 'b', data: 2, lastEventId: '' }]);
+      expect(report).toHaveBeenCalledTimes(1);
+      const [reported] = report.mock.calls[0] ?? [];
+      expect(isSseParseError(reported) && reported.data).toBe('x');
+    } finally {
+      report.mockRestore();
+    }
+  });
+
+  it('hands each bad payload to an onInvalid function and goes on; a throw from it fails the stream', async () => {
+    const bad: string[] = [];
+    const values = await lastValueFrom(
+      of(event('a', 'x'), event('b', '2'), event('c', 'y')).pipe(parseJson({ onInvalid: (error) => bad.push(error.data) }), toArray()),
+    );
+    expect(values.map((v) => v.type)).toEqual(['b']);
+    expect(bad).toEqual(['x', 'y']);
+    const stop = new Error('stop');
+    const thrown = await lastValueFrom(of(event('a', 'x'), event('b', '2')).pipe(parseJson({ onInvalid: () => { throw stop; } }), toArray())).catch((e: unknown) => e);
+    expect(thrown).toBe(stop);
+  });
+
+  it("skips events that are not JSON silently with onInvalid: 'skip'", async () => {
+    const report = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const values = await lastValueFrom(of(event('a', 'x'), event('b', '2')).pipe(parseJson({ onInvalid: 'skip' }), toArray()));
+      expect(values).toEqual([{ type: 'b', data: 2, lastEventId: '' }]);
+      expect(report).not.toHaveBeenCalled();
+    } finally {
+      report.mockRestore();
+    }
   });
 
   it('gives data the type of the event map', () => {

@@ -1,5 +1,5 @@
 import { lastValueFrom, of, toArray, type Observable } from 'rxjs';
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
 import { isSseValidationError, validate, type StandardSchemaV1 } from '../src/index.js';
 
@@ -12,13 +12,32 @@ describe('validate', () => {
     expect(values).toEqual([{ type: 'tick', data: { n: 1 }, lastEventId: '9' }]);
   });
 
-  it('fails with an SseValidationError carrying the data and the issues', async () => {
-    const error = await lastValueFrom(of(event({ n: 'x' })).pipe(validate(Tick))).catch((e: unknown) => e);
+  it("fails with an SseValidationError carrying the data and the issues with onInvalid: 'error'", async () => {
+    const error = await lastValueFrom(of(event({ n: 'x' })).pipe(validate(Tick, { onInvalid: 'error' }))).catch((e: unknown) => e);
     expect(isSseValidationError(error)).toBe(true);
     if (!isSseValidationError(error)) return;
     expect(error.data).toEqual({ n: 'x' });
     expect(error.eventType).toBe('tick');
     expect(error.issues[0]?.path).toEqual(['n']);
+  });
+
+  it('by default skips an invalid event, reports its SseValidationError and goes on', async () => {
+    const report = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const values = await lastValueFrom(of(event({ n: 'x' }), event({ n: 2 })).pipe(validate(Tick), toArray()));
+      expect(values.map((v) => v.data.n)).toEqual([2]);
+      const [reported] = report.mock.calls[0] ?? [];
+      expect(isSseValidationError(reported) && reported.issues[0]?.path).toEqual(['n']);
+    } finally {
+      report.mockRestore();
+    }
+  });
+
+  it('hands an invalid event to an onInvalid function and goes on', async () => {
+    const bad: unknown[] = [];
+    const values = await lastValueFrom(of(event({ n: 'x' }), event({ n: 2 })).pipe(validate(Tick, { onInvalid: (e) => bad.push(e.data) }), toArray()));
+    expect(values.map((v) => v.data.n)).toEqual([2]);
+    expect(bad).toEqual([{ n: 'x' }]);
   });
 
   it("skips invalid events with onInvalid: 'skip'", async () => {

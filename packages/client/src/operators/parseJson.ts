@@ -2,16 +2,18 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { SseEvent } from 'sse-rx-codec';
 import { SseParseError } from '../errors.js';
 import type { ParsedOf } from '../types.js';
+import { rejectPayload, type OnInvalidPayload } from './invalidPayload.js';
 
 /** Options of {@link parseJson}. @public */
 export interface ParseJsonConfig {
-  /** What to do with data that is not JSON: fail with an {@link SseParseError}, or `'skip'` the event. @default 'error' */
-  onInvalid?: 'error' | 'skip';
+  /** What to do with an event whose data is not JSON, see {@link OnInvalidPayload}. @default 'report' (skip it, report the {@link SseParseError}, go on) */
+  onInvalid?: OnInvalidPayload<SseParseError>;
 }
 
 /**
  * Parses each event's data as JSON. With a typed stream from {@link fromSse}, `data` gets the type the
- * event map gives its event type.
+ * event map gives its event type. An event whose data is not JSON is skipped and reported by default,
+ * and the stream goes on; `onInvalid` chooses otherwise (see {@link OnInvalidPayload}).
  *
  * @example
  * ```ts
@@ -34,9 +36,9 @@ export function parseJson<E extends SseEvent>(config: ParseJsonConfig = {}): Ope
           try {
             data = JSON.parse(event.data);
           } catch (cause) {
-            if (config.onInvalid !== 'skip') {
-              subscriber.error(new SseParseError(`Event "${event.type}" has data that is not JSON`, event.data, event.type, { cause }));
-            }
+            const error = new SseParseError(`Event "${event.type}" has data that is not JSON`, event.data, event.type, { cause });
+            const failure = rejectPayload(config.onInvalid, error);
+            if (failure !== undefined) subscriber.error(failure);
             return;
           }
           subscriber.next({ type: event.type, data, lastEventId: event.lastEventId } as ParsedOf<E>);

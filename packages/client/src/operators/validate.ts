@@ -1,16 +1,19 @@
 import { concatMap, EMPTY, from, of, type Observable, type OperatorFunction } from 'rxjs';
 import { SseValidationError } from '../errors.js';
 import type { StandardSchemaV1 } from '../standardSchema.js';
+import { rejectPayload, type OnInvalidPayload } from './invalidPayload.js';
 
 /** Options of {@link validate}. @public */
 export interface ValidateConfig {
-  /** What to do with data the schema rejects: fail with an {@link SseValidationError}, or `'skip'` the event. @default 'error' */
-  onInvalid?: 'error' | 'skip';
+  /** What to do with an event whose data the schema rejects, see {@link OnInvalidPayload}. @default 'report' (skip it, report the {@link SseValidationError}, go on) */
+  onInvalid?: OnInvalidPayload<SseValidationError>;
 }
 
 /**
  * Checks each event's data against a Standard Schema (zod, valibot, arktype...) and replaces it with
- * the schema's output. Events keep their order, also with async schemas.
+ * the schema's output. Events keep their order, also with async schemas. An event the schema rejects
+ * is skipped and reported by default, and the stream goes on; `onInvalid` chooses otherwise (see
+ * {@link OnInvalidPayload}).
  *
  * @example
  * ```ts
@@ -19,7 +22,7 @@ export interface ValidateConfig {
  * fromSse('/events')
  *   .pipe(ofType('tick'), parseJson(), validate(z.object({ n: z.number() })))
  *   .subscribe((event) => console.log(event.data.n));
- * // data: {"n":1} -> 1; data: {"n":"x"} -> SseValidationError
+ * // data: {"n":1} -> 1; data: {"n":"x"} -> skipped, SseValidationError reported
  * ```
  * @param schema - any Standard Schema v1 object.
  * @param config - what to do with invalid data, see {@link ValidateConfig}.
@@ -34,9 +37,10 @@ export function validate<E extends { type: string; data: unknown; lastEventId: s
   return concatMap((event): Observable<Out> => {
     const check = (result: StandardSchemaV1.Result<unknown>): Observable<Out> => {
       if (!result.issues) return of({ ...event, data: result.value } as Out);
-      if (config.onInvalid === 'skip') return EMPTY;
       const message = `Event "${event.type}" failed validation: ${result.issues.map((issue) => issue.message).join('; ')}`;
-      throw new SseValidationError(message, event.data, event.type, result.issues);
+      const failure = rejectPayload(config.onInvalid, new SseValidationError(message, event.data, event.type, result.issues));
+      if (failure !== undefined) throw failure;
+      return EMPTY;
     };
     const result = schema['~standard'].validate(event.data);
     return result instanceof Promise ? from(result).pipe(concatMap(check)) : check(result);
