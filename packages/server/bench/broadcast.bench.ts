@@ -5,7 +5,7 @@
  *   (b) raw node:http: the same pre-encoded bytes written to every response in a loop
  *   (c) better-sse: createChannel() + createSession() + channel.broadcast()
  * Idle memory per connection is measured in a fresh server process per contender (this file with
- * `memory <kind>` arguments). Writes `bench/results.md`. Run: pnpm --filter sse-rx-server bench
+ * `memory <kind>` arguments). Writes `bench/results.md`. Run: pnpm --filter sse-rx-server bench (builds first)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,7 +14,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createChannel, createSession } from 'better-sse';
 import { Subject } from 'rxjs';
-import { createEventLog, readLastEventId, sendEvents } from '../src/index.js';
+// The built package (dist), as users run it: tsx would compile src with esbuild's keepNames, whose
+// __name() call on every named closure adds a property table to each (~250 B apiece, per connection).
+import { createEventLog, readLastEventId, sendEvents } from 'sse-rx-server';
 
 type Kind = 'sse-rx-server' | 'raw node:http' | 'better-sse';
 const KINDS: Kind[] = ['sse-rx-server', 'raw node:http', 'better-sse'];
