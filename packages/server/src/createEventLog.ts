@@ -79,8 +79,9 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
   const size = config.size ?? 1000;
   const ttlMs = config.ttlMs ?? Infinity;
   const entries: Entry[] = [];
-  // Replaced, never mutated, on every join and leave: a publish walks the list as it was.
-  let live: LogClient[] = [];
+  const live = new Set<LogClient>();
+  // The entry being broadcast: a client that joins while it is (from a handler) does not get it.
+  let publishing: Entry | undefined;
   let ended: LogEnd | undefined;
   const clients = new BehaviorSubject(0);
   let lastSeq = 0;
@@ -98,13 +99,19 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
       entries.push(entry);
       prune(entry.time);
     }
-    for (const client of live) client.next(entry);
+    const outer = publishing;
+    publishing = entry;
+    try {
+      for (const client of live) client.next(entry);
+    } finally {
+      publishing = outer;
+    }
   };
   const end = (how: LogEnd) => {
     if (ended) return;
     ended = how;
     for (const client of live) client.end(how);
-    live = [];
+    live.clear();
   };
   // The kept entries after `lastEventId`; undefined when the log cannot serve from it.
   const after = (lastEventId: string): Entry[] | undefined => {
@@ -125,9 +132,9 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
     stream: (lastEventId) =>
       new Observable<SseMessage>((subscriber) => {
         clients.next(clients.value + 1);
-        const client = new LogClient(subscriber, lastSeq + 1);
+        const client = new LogClient(subscriber, lastSeq + 1, publishing);
         if (ended) client.end(ended);
-        else live = [...live, client];
+        else live.add(client);
         const backlog = lastEventId ? after(lastEventId) : [];
         if (backlog === undefined) {
           config.onReset?.(lastEventId!);
@@ -137,7 +144,7 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
         }
         client.start(backlog ?? []);
         return () => {
-          live = live.filter((other) => other !== client);
+          live.delete(client);
           clients.next(clients.value - 1);
         };
       }),

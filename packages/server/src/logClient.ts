@@ -25,9 +25,12 @@ export class LogClient {
     private readonly subscriber: Subscriber<SseMessage>,
     /** The smallest id not sent yet. */
     public nextSeq: number,
+    /** The entry being published when this client joined: it is not for this client. */
+    private readonly joinedDuring: Entry | undefined,
   ) {}
 
   next(entry: Entry): void {
+    if (entry === this.joinedDuring) return;
     if (this.pending) this.pending.push(entry);
     else if (!this.subscriber.closed) this.send(entry);
   }
