@@ -5,7 +5,7 @@
  *   (b) raw node:http: the same pre-encoded bytes written to every response in a loop
  *   (c) better-sse: createChannel() + createSession() + channel.broadcast()
  * Idle memory per connection is measured in a fresh server process per contender (this file with
- * `memory <kind>` arguments). Writes `bench/results.md`. Run: pnpm --filter sse-rx-server bench
+ * `memory <kind>` arguments). Writes `bench/results.md`. Run: pnpm --filter sse-rx-server bench (builds first)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,7 +14,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createChannel, createSession } from 'better-sse';
 import { Subject } from 'rxjs';
-import { createEventLog, readLastEventId, sendEvents } from '../src/index.js';
+// The built package (dist), as users run it: tsx would compile src with esbuild's keepNames, whose
+// __name() call on every named closure adds a property table to each (~250 B apiece, per connection).
+import { createEventLog, readLastEventId, sendEvents } from 'sse-rx-server';
 
 type Kind = 'sse-rx-server' | 'raw node:http' | 'better-sse';
 const KINDS: Kind[] = ['sse-rx-server', 'raw node:http', 'better-sse'];
@@ -262,7 +264,8 @@ async function main(): Promise<void> {
       'One server process with three servers on their own loopback ports; the N clients are node:http requests in a',
       'second process, which counts events by `\\n\\n` frames carrying `data: t=<send time>` and checks the total.',
       '(a) sse-rx-server: a `Subject` shared through `createEventLog(subject)`, each client served by',
-      '`sendEvents(req, res, log.stream(readLastEventId(req)))` (default 1 MiB backpressure bound, policy `close`);',
+      '`sendEvents(req, res, log.stream(readLastEventId(req)))` (default 1 MiB backpressure bound, policy `close`), from the built',
+      "package's `dist` as users run it (not `src` through tsx, whose keepNames adds a property table to every closure);",
       '(b) raw node:http writing the same pre-encoded `Buffer` to every response in a loop (the physical limit);',
       '(c) better-sse `createChannel()` + `createSession(req, res)` + `channel.register()` + `channel.broadcast(data, \'message\')`',
       '(string serializer, no keep-alive timer or retry field, so it writes the same data as the others).',

@@ -1,5 +1,6 @@
-import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { LogClient, type Entry, type LogEnd } from './logClient.js';
 
 /**
  * Options of {@link createEventLog}.
@@ -42,12 +43,6 @@ export interface EventLog {
   close(): void;
 }
 
-interface Entry {
-  seq: number;
-  time: number;
-  message: SseMessage;
-}
-
 /**
  * Makes one hub out of a source of messages: every event (a message with `data`) gets the next
  * id (`1`, `2`, ...), is kept for replay and is broadcast to every client. A reconnecting client
@@ -84,7 +79,10 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
   const size = config.size ?? 1000;
   const ttlMs = config.ttlMs ?? Infinity;
   const entries: Entry[] = [];
-  const live = new Subject<Entry>();
+  const live = new Set<LogClient>();
+  // The entry being broadcast: a client that joins while it is (from a handler) does not get it.
+  let publishing: Entry | undefined;
+  let ended: LogEnd | undefined;
   const clients = new BehaviorSubject(0);
   let lastSeq = 0;
 
@@ -101,7 +99,19 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
       entries.push(entry);
       prune(entry.time);
     }
-    live.next(entry);
+    const outer = publishing;
+    publishing = entry;
+    try {
+      for (const client of live) client.next(entry);
+    } finally {
+      publishing = outer;
+    }
+  };
+  const end = (how: LogEnd) => {
+    if (ended) return;
+    ended = how;
+    for (const client of live) client.end(how);
+    live.clear();
   };
   // The kept entries after `lastEventId`; undefined when the log cannot serve from it.
   const after = (lastEventId: string): Entry[] | undefined => {
@@ -114,44 +124,27 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
 
   const subscription: Subscription = source$.subscribe({
     next: publish,
-    error: (error: unknown) => live.error(error),
-    complete: () => live.complete(),
+    error: (error: unknown) => end({ error, failed: true }),
+    complete: () => end({}),
   });
 
   return {
     stream: (lastEventId) =>
       new Observable<SseMessage>((subscriber) => {
         clients.next(clients.value + 1);
-        // The smallest id not sent yet: nothing is sent twice, whichever path it comes by.
-        let nextSeq = lastSeq + 1;
-        const send = (entry: Entry) => {
-          if (entry.seq !== 0 && entry.seq < nextSeq) return;
-          if (entry.seq !== 0) nextSeq = entry.seq + 1;
-          subscriber.next(entry.message);
-        };
-        // What happens live while the backlog is being sent (a publish from a handler, or the log
-        // having ended already) waits here and follows the backlog.
-        let pending: Entry[] | undefined = [];
-        let ended: (() => void) | undefined;
-        const end = (notify: () => void) => (pending ? (ended = notify) : notify());
-        const liveSubscription = live.subscribe({
-          next: (entry) => (pending ? pending.push(entry) : send(entry)),
-          error: (error: unknown) => end(() => subscriber.error(error)),
-          complete: () => end(() => subscriber.complete()),
-        });
+        const client = new LogClient(subscriber, lastSeq + 1, publishing);
+        if (ended) client.end(ended);
+        else live.add(client);
         const backlog = lastEventId ? after(lastEventId) : [];
         if (backlog === undefined) {
           config.onReset?.(lastEventId!);
           subscriber.next({ event: 'reset', data: JSON.stringify({ lastEventId: echo(lastEventId!) }), id: String(lastSeq) });
         } else if (backlog.length > 0) {
-          nextSeq = backlog[0]!.seq;
+          client.nextSeq = backlog[0]!.seq;
         }
-        for (const entry of backlog ?? []) if (!subscriber.closed) send(entry);
-        while (pending.length > 0 && !subscriber.closed) send(pending.shift()!);
-        pending = undefined;
-        ended?.();
+        client.start(backlog ?? []);
         return () => {
-          liveSubscription.unsubscribe();
+          live.delete(client);
           clients.next(clients.value - 1);
         };
       }),
@@ -161,7 +154,7 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
     },
     close() {
       subscription.unsubscribe();
-      live.complete();
+      end({});
       clients.complete();
     },
   };

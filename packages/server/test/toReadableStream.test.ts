@@ -25,14 +25,15 @@ describe('toReadableStream', () => {
     expect(ticks.active()).toBe(0);
   });
 
-  it('holds messages for a reader that does not read, within the bound, in order', async () => {
+  it('holds messages for a reader that does not read, within the bound (the frame in the stream counted), in order', async () => {
     const source = new Subject<SseMessage>();
     const stream = toReadableStream(source, { backpressure: { maxBufferBytes: 100, policy: 'drop-oldest' } });
     for (let i = 0; i < 50; i++) source.next({ data: String(i).padStart(4, '0') });
     source.complete();
-    // Each frame is 12 bytes: one sits in the stream, the 8 newest fit in the 100-byte queue.
+    // Each frame is 12 bytes: one sits in the stream and counts toward the bound, so the 7 newest
+    // fit in the 88 bytes left (96 bytes held in all).
     const ids = [...(await text(stream)).matchAll(/data: (\d+)/g)].map((match) => Number(match[1]));
-    expect(ids).toEqual([0, 42, 43, 44, 45, 46, 47, 48, 49]);
+    expect(ids).toEqual([0, 43, 44, 45, 46, 47, 48, 49]);
   });
 
   it("errors the stream with SseSlowClientError and unsubscribes under the 'close' policy", async () => {

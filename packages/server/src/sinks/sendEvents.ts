@@ -120,8 +120,10 @@ export function sendEvents(
       response.destroy();
     }
   };
-  const startStream = () =>
-    writeHead(config.status ?? 200, { ...sseHeaders(req.httpVersionMajor), ...config.headers });
+  // Checked before the headers object is built: every write calls this.
+  const startStream = () => {
+    if (!headWritten) writeHead(config.status ?? 200, { ...sseHeaders(req.httpVersionMajor), ...config.headers });
+  };
   response.on('close', detach);
   response.on('error', detach);
   response.on('drain', onDrain);

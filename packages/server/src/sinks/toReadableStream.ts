@@ -9,7 +9,8 @@ import { pump, type Pump, type SinkConnection, type SseSinkConfig } from './pump
  *
  * The source is subscribed when the stream starts and unsubscribed when the reader cancels it
  * (a client disconnect). Messages are pulled by the reader: while it does not read, encoded
- * messages wait in a queue bounded by `backpressure.maxBufferBytes`, then the policy applies
+ * messages wait in a queue bounded by `backpressure.maxBufferBytes` (the one message the stream
+ * itself holds included), then the policy applies
  * (`'close'` errors the stream with `SseSlowClientError`). Completion closes the stream; a
  * source error sends an `event: error` message (see `mapError`) and then closes it.
  *
@@ -46,6 +47,7 @@ export function eventStream(
 ): ReadableStream<Uint8Array> {
   let running: Pump | undefined;
   let started = false;
+  let lastFrameBytes = 0;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -55,7 +57,12 @@ export function eventStream(
             write(frame) {
               started = true;
               controller.enqueue(frame);
+              lastFrameBytes = frame.byteLength;
               return (controller.desiredSize ?? 0) > 0;
+            },
+            // The stream holds at most the frame written last (highWaterMark 1), until it is read.
+            get writableLength() {
+              return (controller.desiredSize ?? 0) > 0 ? 0 : lastFrameBytes;
             },
             end: () => (controller.close(), admission?.release()),
             abort: (reason) => {
