@@ -1,8 +1,9 @@
 /**
  * The HTTP clients of cluster.bench.ts, in their own process (forked, driven over IPC). Opens
  * plain node:http SSE requests, counts every event frame (`\n\n`) that carries `data: t=<send
- * time>;s=<seq>;`, checks that each connection gets seq 0, 1, 2, ... with no gap or duplicate, and
- * records latency = receipt time - send time, both `performance.timeOrigin + performance.now()`.
+ * time>;s=<seq>;` (seq >= 0; negative ones are warm-up), checks that each connection gets seq
+ * 0, 1, 2, ... with no gap or duplicate, and records latency = receipt time - send time, both
+ * `performance.timeOrigin + performance.now()`.
  */
 import { Agent, get, type ClientRequest } from 'node:http';
 import { now } from './eventData.js';
@@ -74,6 +75,11 @@ function onData(connection: Connection, chunk: Buffer): void {
     if (mark !== -1 && mark < end && expected > 0) {
       const fields = buffer.toString('latin1', mark + MARK.length, Math.min(end, mark + MARK.length + 40)).split(';');
       const seq = Number(fields[1]?.slice(2));
+      // Warm-up events (negative seq) may still be arriving: not part of the run.
+      if (seq < 0) {
+        position = end + SEPARATOR.length;
+        continue;
+      }
       if (seq !== connection.next) errors++;
       connection.next = seq + 1;
       if (received < latencies.length) latencies[received] = t - Number(fields[0]);

@@ -24,7 +24,8 @@ export type InstanceCommand =
 /** Instance -> orchestrator. */
 export type InstanceReply =
   | { type: 'listening'; port: number }
-  | { type: 'status'; connections: number; hub: StreamHubState | 'local' };
+  /** `cpuMs`: user + system CPU time this process has used so far. */
+  | { type: 'status'; connections: number; hub: StreamHubState | 'local'; cpuMs: number };
 
 const reply = (message: InstanceReply): void => void process.send?.(message);
 const [mode, redisPort, stream] = process.argv.slice(2);
@@ -59,7 +60,8 @@ server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
 
 process.on('message', (command: InstanceCommand) => {
   if (command.type === 'status') {
-    reply({ type: 'status', connections, hub: hubState });
+    const { user, system } = process.cpuUsage();
+    reply({ type: 'status', connections, hub: hubState, cpuMs: (user + system) / 1000 });
   } else if (command.type === 'publish') {
     for (let seq = command.from; seq < command.to; seq++) publishLocal(eventData(seq, command.sentAt));
   } else {

@@ -30,7 +30,7 @@ const CLIENT_PROCESSES = 2;
 const CLIENTS = INSTANCES * CLIENTS_PER_INSTANCE;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PACED_EVENTS = 50;
-/** The paced phases: one event every this many ms (light load, then about half of what this machine delivers). */
+/** The paced phases: one event every this many ms (light load, then a rate near what this machine delivers). */
 const PACED_MS = [100, 20] as const;
 type PhaseName = 'paced100' | 'paced20' | 'full';
 /** Events published (and not counted) after connecting, before the first phase: JIT and socket warm-up. */
@@ -48,6 +48,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 // ------------------------------------------------------------------ children, always cleaned up
 const children: ChildProcess[] = [];
 let redisServer: RedisServer | undefined;
+/** A connection of this process for `INFO cpu`. */
+let monitor: Redis | undefined;
 function cleanUp(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   // kill() sends SIGKILL synchronously before it awaits the exit.
@@ -105,6 +107,9 @@ interface Phase {
   deliveriesPerSecond: number;
   p50: number;
   p99: number;
+  /** CPU time of the three server processes per delivery, and of redis-server per published event, in microseconds. */
+  serverCpuUs: number;
+  redisCpuUs: number;
 }
 
 interface Cluster {
@@ -129,6 +134,7 @@ async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: num
   });
   const done = Promise.all(clients.map((c) => next<Extract<ClientsReply, { type: 'done' }>>(c, 'done', undefined, PHASE_TIMEOUT_MS + 10_000)));
 
+  const cpuBefore = await cpuMs(cluster);
   const start = now();
   if (pacedMs !== undefined) {
     for (let seq = 0; seq < events; seq++) {
@@ -149,6 +155,7 @@ async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: num
   }
   const results = await done;
   clients.forEach((client, i) => client.off('message', listeners[i]!));
+  const cpuAfter = await cpuMs(cluster);
 
   const received = results.reduce((sum, r) => sum + r.received, 0);
   const lastReceipt = Math.max(...results.map((r) => r.lastReceipt));
@@ -170,7 +177,17 @@ async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: num
     deliveriesPerSecond: received / ((lastReceipt - start) / 1000),
     p50: at(0.5),
     p99: at(0.99),
+    serverCpuUs: ((cpuAfter.servers - cpuBefore.servers) * 1000) / received,
+    redisCpuUs: ((cpuAfter.redis - cpuBefore.redis) * 1000) / events,
   };
+}
+
+/** The CPU time used so far by the cluster's server processes (summed) and by redis-server, in ms. */
+async function cpuMs(cluster: Cluster): Promise<{ servers: number; redis: number }> {
+  const states = await Promise.all(cluster.instances.map((i) => next<Extract<InstanceReply, { type: 'status' }>>(i, 'status', { type: 'status' } satisfies InstanceCommand)));
+  const info = await monitor!.info('cpu');
+  const seconds = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return { servers: states.reduce((sum, s) => sum + s.cpuMs, 0), redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000 };
 }
 
 // ------------------------------------------------------------------ setup
@@ -213,8 +230,8 @@ async function connectAll(cluster: Cluster, clients: ChildProcess[]): Promise<vo
     );
     return states.every((s) => s.connections === CLIENTS_PER_INSTANCE && (s.hub === 'local' || s.hub === 'connected'));
   });
-  // The clients count nothing until told to expect: these only warm up the path.
-  for (let seq = 0; seq < WARM_UP_EVENTS; seq++) {
+  // Negative seqs: the clients never count these, even if they arrive after the next run began.
+  for (let seq = -WARM_UP_EVENTS; seq < 0; seq++) {
     await cluster.publishRange(seq, seq + 1);
     await sleep(10);
   }
@@ -241,6 +258,7 @@ const results: Record<Mode, Record<PhaseName, Phase[]>> = { redis: phases(), loc
 const clusters: Cluster[] = [];
 try {
   redisServer = await startRedisServer();
+  monitor = new Redis({ host: '127.0.0.1', port: redisServer.port });
   const [redis, local] = [await startCluster('redis', redisServer.port), await startCluster('local', redisServer.port)];
   clusters.push(redis, local);
   const clients = Array.from({ length: CLIENT_PROCESSES }, () => start('./cluster-clients.ts', []));
@@ -259,13 +277,14 @@ try {
         results[mode][name].push(p);
         const trouble = p.errors || p.closed || p.timedOut ? ` (errors ${p.errors}, closed ${p.closed}, timed out ${p.timedOut})` : '';
         console.log(
-          `round ${round} ${mode} ${name}: ${p.received}/${p.expected}${trouble}, ${Math.round(p.deliveriesPerSecond)}/s, p50 ${p.p50.toFixed(1)} p99 ${p.p99.toFixed(1)} ms`,
+          `round ${round} ${mode} ${name}: ${p.received}/${p.expected}${trouble}, ${Math.round(p.deliveriesPerSecond)}/s, p50 ${p.p50.toFixed(1)} p99 ${p.p99.toFixed(1)} ms, server CPU ${p.serverCpuUs.toFixed(2)} us/delivery, redis ${p.redisCpuUs.toFixed(0)} us/event`,
         );
       }
     }
   }
 } finally {
   for (const cluster of clusters) cluster.close();
+  monitor?.disconnect();
   cleanUp();
 }
 
@@ -273,7 +292,8 @@ try {
 const median = (list: number[]): number => [...list].sort((a, b) => a - b)[list.length >> 1] ?? NaN;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => n.toFixed(1);
-const m = (mode: Mode, phase: PhaseName, key: 'deliveriesPerSecond' | 'p50' | 'p99'): number => median(results[mode][phase].map((p) => p[key]));
+type Key = 'deliveriesPerSecond' | 'p50' | 'p99' | 'serverCpuUs' | 'redisCpuUs';
+const m = (mode: Mode, phase: PhaseName, key: Key): number => median(results[mode][phase].map((p) => p[key]));
 const latency = (mode: Mode, phase: PhaseName): string => `${ms(m(mode, phase, 'p50'))} / ${ms(m(mode, phase, 'p99'))}`;
 const lost = (mode: Mode): string => {
   const all = Object.values(results[mode]).flat();
@@ -281,11 +301,11 @@ const lost = (mode: Mode): string => {
   return `${fmt(bad)} of ${fmt(all.reduce((sum, p) => sum + p.expected, 0))}`;
 };
 const row = (mode: Mode, label: string): string =>
-  `| ${label} | ${fmt(m(mode, 'full', 'deliveriesPerSecond'))} | ${fmt(m(mode, 'full', 'deliveriesPerSecond') / CLIENTS)} | ${latency(mode, 'paced100')} | ${latency(mode, 'paced20')} | ${latency(mode, 'full')} | ${lost(mode)} |`;
+  `| ${label} | ${fmt(m(mode, 'full', 'deliveriesPerSecond'))} | ${fmt(m(mode, 'full', 'deliveriesPerSecond') / CLIENTS)} | ${latency(mode, 'paced100')} | ${latency(mode, 'paced20')} | ${latency(mode, 'full')} | ${m(mode, 'full', 'serverCpuUs').toFixed(2)} | ${fmt(m(mode, 'full', 'redisCpuUs'))} | ${lost(mode)} |`;
 const signed = (n: number): string => (n >= 0 ? `+${ms(n)}` : ms(n));
 const added = (phase: PhaseName): string =>
   `${signed(m('redis', phase, 'p50') - m('local', phase, 'p50'))} / ${signed(m('redis', phase, 'p99') - m('local', phase, 'p99'))}`;
-const ratio = (phase: PhaseName, key: 'deliveriesPerSecond' | 'p50' | 'p99'): string => `${(m('redis', phase, key) / m('local', phase, key)).toFixed(2)}x`;
+const ratio = (phase: PhaseName, key: Key): string => `${(m('redis', phase, key) / m('local', phase, key)).toFixed(2)}x`;
 const section = [
   `## sse-rx-redis scale-out: 3 instances x 1,000 HTTP clients`,
   ``,
@@ -297,19 +317,23 @@ const section = [
   `(one IPC message per batch to each instance; no Redis). The two modes alternate round by round on the same client processes.`,
   `Send time = when the publisher process publishes (before the XADD, or before the IPC message), written into the event;`,
   `latency = client receipt time - send time (\`performance.timeOrigin + performance.now()\`, one machine), over every delivery.`,
-  `Paced: ${PACED_EVENTS} events, one every ${PACED_MS[0]} ms (light load), then one every ${PACED_MS[1]} ms (${fmt((CLIENTS * 1000) / PACED_MS[1])} deliveries/s, about half of what`,
-  `this machine delivers). Full throughput: ${FULL_EVENTS} events, published in batches of ${BATCH} whenever the slowest connection is fewer than`,
+  `Paced: ${PACED_EVENTS} events, one every ${PACED_MS[0]} ms (light load), then one every ${PACED_MS[1]} ms (${fmt((CLIENTS * 1000) / PACED_MS[1])} deliveries/s asked,`,
+  `${Math.round((100 * CLIENTS * 1000) / PACED_MS[1] / m('local', 'full', 'deliveriesPerSecond'))}% of the in-process full-throughput rate below: queues build up). Full throughput: ${FULL_EVENTS} events, published in batches of ${BATCH}`,
+  `whenever the slowest connection is fewer than`,
   `${WINDOW} events behind (so latency at full throughput is mostly that window); delivered events/s = deliveries / (last receipt -`,
   `first send). Every connection checks it gets each event once and in order; lost counts missing, repeated or out-of-order`,
   `events and closed connections over all runs. ${WARM_UP_EVENTS} uncounted events warm each mode up after the clients connect.`,
+  `CPU: user + system time of the three server processes (\`process.cpuUsage()\`) per delivery, and of redis-server (\`INFO cpu\`)`,
+  `per published event, during the full-throughput phase: less sensitive to the shared machine than the rates (in the`,
+  `in-process rows redis-server is idle: that figure is its background work, and \`INFO\` itself).`,
   `Median of ${ROUNDS} rounds. Clients, servers, publisher and redis-server ${redisVersion} share the same 2 cores, with another`,
   `benchmark running on them: the clients cost as much CPU as the servers, so read the ratios, not the absolute numbers. ${new Date().toISOString().slice(0, 10)}.`,
   ``,
-  `| hub | delivered events/s | events/s per client | latency p50 / p99 ms, paced ${PACED_MS[0]} ms | paced ${PACED_MS[1]} ms | full throughput | lost |`,
-  `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
+  `| hub | delivered events/s | events/s per client | latency p50 / p99 ms, paced ${PACED_MS[0]} ms | paced ${PACED_MS[1]} ms | full throughput | server CPU us / delivery | redis-server CPU us / event | lost |`,
+  `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   row('redis', 'redis (`createStreamHub`)'),
   row('local', 'in-process (`createEventLog`)'),
-  `| redis - in-process | ${ratio('full', 'deliveriesPerSecond')} | | ${added('paced100')} ms (${ratio('paced100', 'p50')} p50) | ${added('paced20')} ms (${ratio('paced20', 'p50')} p50) | ${added('full')} ms | |`,
+  `| redis - in-process | ${ratio('full', 'deliveriesPerSecond')} | | ${added('paced100')} ms (${ratio('paced100', 'p50')} p50) | ${added('paced20')} ms (${ratio('paced20', 'p50')} p50) | ${added('full')} ms | ${ratio('full', 'serverCpuUs')} | | |`,
   ``,
 ].join('\n');
 writeResultsSection(section);
