@@ -14,6 +14,7 @@
  * Run: pnpm --filter sse-rx-redis bench:cluster (BENCH_ROUNDS=3, BENCH_FULL_EVENTS=300)
  */
 import { type ChildProcess, execSync, fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { publish } from '../src/index.js';
@@ -326,7 +327,8 @@ const section = [
   `CPU: user + system time of the three server processes (\`process.cpuUsage()\`) per delivery, and of redis-server (\`INFO cpu\`)`,
   `per published event, during the full-throughput phase: less sensitive to the shared machine than the rates (in the`,
   `in-process rows redis-server is idle: that figure is its background work, and \`INFO\` itself).`,
-  `Median of ${ROUNDS} rounds. Clients, servers, publisher and redis-server ${redisVersion} share the same 2 cores, with another`,
+  `Median of ${ROUNDS} rounds, on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} cores). Clients, servers, publisher and redis-server ${redisVersion} share`,
+  `these cores, with another`,
   `benchmark running on them: the clients cost as much CPU as the servers, so read the ratios, not the absolute numbers. ${new Date().toISOString().slice(0, 10)}.`,
   ``,
   `| hub | delivered events/s | events/s per client | latency p50 / p99 ms, paced ${PACED_MS[0]} ms | paced ${PACED_MS[1]} ms | full throughput | server CPU us / delivery | redis-server CPU us / event | lost |`,
