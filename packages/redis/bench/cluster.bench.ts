@@ -13,12 +13,12 @@
  *
  * Run: pnpm --filter sse-rx-redis bench:cluster (BENCH_ROUNDS=3, BENCH_FULL_EVENTS=300)
  */
-import { type ChildProcess, execSync, fork } from 'node:child_process';
+import { type ChildProcess, execSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { publish } from '../src/index.js';
 import { type RedisServer, startRedisServer } from '../test/redisServer.js';
+import { atCleanUp, cleanUp, next, sleep, startChild, until } from './children.js';
 import type { ClientsCommand, ClientsReply } from './cluster-clients.js';
 import type { InstanceCommand, InstanceReply } from './cluster-instance.js';
 import { EVENT_BYTES, eventData, now } from './eventData.js';
@@ -44,57 +44,12 @@ const BATCH = 10;
 const PHASE_TIMEOUT_MS = 60_000;
 const STREAM = 'cluster-bench';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ------------------------------------------------------------------ children, always cleaned up
-const children: ChildProcess[] = [];
 let redisServer: RedisServer | undefined;
+// kill() sends SIGKILL synchronously before it awaits the exit.
+atCleanUp(() => void redisServer?.kill());
 /** A connection of this process for `INFO cpu`. */
 let monitor: Redis | undefined;
-function cleanUp(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  // kill() sends SIGKILL synchronously before it awaits the exit.
-  void redisServer?.kill();
-}
-process.on('exit', cleanUp);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(130);
-  });
-}
 
-function start(file: string, args: string[]): ChildProcess {
-  // process.execArgv carries tsx's loader and --conditions=sse-rx-source; 'advanced' sends Float64Arrays as they are.
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: process.execArgv, serialization: 'advanced' });
-  children.push(child);
-  return child;
-}
-
-/** The next message of `type` from `child` (after sending `command`, if given), or a timeout error. */
-function next<T extends { type: string }>(child: ChildProcess, type: T['type'], command?: object, timeoutMs = 60_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.off('message', listener);
-      reject(new Error(`no '${type}' from child ${child.pid} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (message: T | { type: 'error'; message: string }): void => {
-      if (message.type !== type && message.type !== 'error') return;
-      clearTimeout(timer);
-      child.off('message', listener);
-      if ('message' in message && message.type === 'error') reject(new Error(message.message));
-      else resolve(message as T);
-    };
-    child.on('message', listener);
-    if (command) child.send(command);
-  });
-}
-
-/** Polls until `check` is true, at most `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) if (await check()) return;
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 // ------------------------------------------------------------------ one phase
 interface Phase {
@@ -185,15 +140,23 @@ async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: num
 
 /** The CPU time used so far by the cluster's server processes (summed) and by redis-server, in ms. */
 async function cpuMs(cluster: Cluster): Promise<{ servers: number; redis: number }> {
-  const states = await Promise.all(cluster.instances.map((i) => next<Extract<InstanceReply, { type: 'status' }>>(i, 'status', { type: 'status' } satisfies InstanceCommand)));
+  const states = await statuses(cluster);
   const info = await monitor!.info('cpu');
   const seconds = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
   return { servers: states.reduce((sum, s) => sum + s.cpuMs, 0), redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000 };
 }
 
 // ------------------------------------------------------------------ setup
+type Status = Extract<InstanceReply, { type: 'status' }>;
+
+/** Every instance's status, in order. */
+function statuses(cluster: Cluster): Promise<Status[]> {
+  return Promise.all(cluster.instances.map((i) => next<Status>(i, 'status', { type: 'status' } satisfies InstanceCommand)));
+}
+
 async function startCluster(mode: Mode, port: number): Promise<Cluster> {
-  const instances = Array.from({ length: INSTANCES }, () => start('./cluster-instance.ts', mode === 'redis' ? ['redis', String(port), STREAM] : ['local']));
+  const args = mode === 'redis' ? ['redis', String(port), STREAM] : ['local'];
+  const instances = Array.from({ length: INSTANCES }, () => startChild(new URL('./cluster-instance.ts', import.meta.url), args));
   const ports = (await Promise.all(instances.map((i) => next<Extract<InstanceReply, { type: 'listening' }>>(i, 'listening')))).map((r) => r.port);
   if (mode === 'local') {
     return {
@@ -226,9 +189,7 @@ async function connectAll(cluster: Cluster, clients: ChildProcess[]): Promise<vo
   const perPort = CLIENTS_PER_INSTANCE / clients.length;
   await Promise.all(clients.map((c) => next(c, 'connected', { type: 'connect', ports: cluster.ports, perPort } satisfies ClientsCommand)));
   await until(`${cluster.mode} instances to hold ${CLIENTS_PER_INSTANCE} clients each`, async () => {
-    const states = await Promise.all(
-      cluster.instances.map((i) => next<Extract<InstanceReply, { type: 'status' }>>(i, 'status', { type: 'status' } satisfies InstanceCommand)),
-    );
+    const states = await statuses(cluster);
     return states.every((s) => s.connections === CLIENTS_PER_INSTANCE && (s.hub === 'local' || s.hub === 'connected'));
   });
   // Negative seqs: the clients never count these, even if they arrive after the next run began.
@@ -242,9 +203,7 @@ async function connectAll(cluster: Cluster, clients: ChildProcess[]): Promise<vo
 async function disconnectAll(cluster: Cluster, clients: ChildProcess[]): Promise<void> {
   await Promise.all(clients.map((c) => next(c, 'disconnected', { type: 'disconnect' } satisfies ClientsCommand)));
   await until(`${cluster.mode} instances to lose their clients`, async () => {
-    const states = await Promise.all(
-      cluster.instances.map((i) => next<Extract<InstanceReply, { type: 'status' }>>(i, 'status', { type: 'status' } satisfies InstanceCommand)),
-    );
+    const states = await statuses(cluster);
     return states.every((s) => s.connections === 0);
   });
 }
@@ -262,7 +221,7 @@ try {
   monitor = new Redis({ host: '127.0.0.1', port: redisServer.port });
   const [redis, local] = [await startCluster('redis', redisServer.port), await startCluster('local', redisServer.port)];
   clusters.push(redis, local);
-  const clients = Array.from({ length: CLIENT_PROCESSES }, () => start('./cluster-clients.ts', []));
+  const clients = Array.from({ length: CLIENT_PROCESSES }, () => startChild(new URL('./cluster-clients.ts', import.meta.url), []));
   for (let round = 0; round < ROUNDS; round++) {
     const order: Mode[] = round % 2 === 0 ? ['redis', 'local'] : ['local', 'redis'];
     for (const mode of order) {
