@@ -1,16 +1,16 @@
 /**
  * Fan-out throughput: events published on one connection, delivered through three hubs (three
  * "processes", each its own ioredis client) to many subscribers each. Starts its own redis-server
- * on an ephemeral port, writes `bench/results.md`.
+ * on an ephemeral port, writes its section of `bench/results.md`.
  *
  * Run: pnpm --filter sse-rx-redis bench
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { createStreamHub, publish, type StreamHub } from '../src/index.js';
 import { startRedisServer } from '../test/redisServer.js';
+import { writeResultsSection } from './resultsSection.js';
 
 const EVENTS = 5000;
 const HUBS = 3;
@@ -103,5 +103,5 @@ const table = [
   ),
   ``,
 ].join('\n');
-writeFileSync(new URL('./results.md', import.meta.url), table);
+writeResultsSection(table);
 console.log(table);
