@@ -69,8 +69,10 @@ export function readLastEventId(request: SseRequest, config: ReadLastEventIdConf
 
 /** The `lastEventId` query parameter; null when absent or when the URL does not parse. */
 function queryParameter(url: string | undefined): string | null {
+  // Most stream requests carry no query: skip parsing a URL per connection for them.
+  if (url === undefined || !url.includes('?')) return null;
   try {
-    return new URL(url ?? '/', 'http://localhost').searchParams.get('lastEventId');
+    return new URL(url, 'http://localhost').searchParams.get('lastEventId');
   } catch {
     return null;
   }
