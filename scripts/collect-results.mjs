@@ -13,7 +13,12 @@ const places = folders
   .flatMap((folder) => [...readdirSync('packages').map((name) => `packages/${name}/${folder}`), `test/${folder}`]);
 const sections = places
   .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir).filter((file) => /^results.*\.md$/.test(file)).sort().map((file) => `${dir}/${file}`))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((file) => /^results.*\.md$/.test(file))
+      .sort()
+      .map((file) => `${dir}/${file}`),
+  )
   .map((path) => readFileSync(path, 'utf8').trim());
 
 const names = folders.split(',').map((folder) => `\`pnpm ${folder}\``);

@@ -8,9 +8,13 @@ import { bundleClient } from '../examples/demo/src/bundle.js';
 import { expected, type PageEvent, tricky } from './support/fixtures.js';
 import { startServer, type TestServer, waitFor } from './support/http.js';
 
-if (!hasChromium) console.warn('\n*** Chromium not found at /usr/bin/chromium: browser e2e tests SKIPPED (apt-get install -y chromium) ***\n');
+if (!hasChromium)
+  console.warn(
+    '\n*** Chromium not found at /usr/bin/chromium: browser e2e tests SKIPPED (apt-get install -y chromium) ***\n',
+  );
 
-const page = (script: string) => `<!doctype html><meta charset="utf-8"><title>sse-rx e2e</title><script>${script}</script>`;
+const page = (script: string) =>
+  `<!doctype html><meta charset="utf-8"><title>sse-rx e2e</title><script>${script}</script>`;
 
 /** A page script that records every event of the given types from a native EventSource. */
 const eventSourceScript = (types: string[]) => `
@@ -30,7 +34,11 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
   afterAll(async () => browser?.close());
 
   /** Serves `/` (a page with `script`) and `/events` (from `events`), recording Last-Event-ID headers. */
-  function app(script: () => string, events: (lastEventId: string | undefined) => Observable<SseMessage>, seenIds: (string | undefined)[]) {
+  function app(
+    script: () => string,
+    events: (lastEventId: string | undefined) => Observable<SseMessage>,
+    seenIds: (string | undefined)[],
+  ) {
     return (req: IncomingMessage, res: ServerResponse) => {
       if (req.url === '/events') {
         const lastEventId = req.headers['last-event-id'] as string | undefined;
@@ -46,11 +54,21 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
 
   it('EventSource receives exactly the events sent: multi-line data, types, ids, unicode, retry', async () => {
     const seenIds: (string | undefined)[] = [];
-    const server = await startServer(app(() => eventSourceScript(['message', 'custom', 'json']), () => from(tricky), seenIds));
+    const server = await startServer(
+      app(
+        () => eventSourceScript(['message', 'custom', 'json']),
+        () => from(tricky),
+        seenIds,
+      ),
+    );
     const tab = await browser.context.newPage();
     try {
       await tab.goto(server.url);
-      await waitFor(async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length, 10_000, 'events in the page');
+      await waitFor(
+        async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length,
+        10_000,
+        'events in the page',
+      );
       expect(await tab.evaluate(() => (window as any).received)).toEqual(expected);
       await tab.evaluate(() => (window as any).source.close());
     } finally {
@@ -70,7 +88,8 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
     let server: TestServer = await startServer(handler);
     const port = server.port;
     const tab = await browser.context.newPage();
-    const dataInPage = async () => (await tab.evaluate(() => (window as any).received.map((e: PageEvent) => e.data))) as string[];
+    const dataInPage = async () =>
+      (await tab.evaluate(() => (window as any).received.map((e: PageEvent) => e.data))) as string[];
     try {
       await tab.goto(server.url);
       await waitFor(() => seenIds.length === 1, 10_000, 'the first connection');
@@ -109,7 +128,11 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
     const tab = await browser.context.newPage();
     try {
       await tab.goto(server.url);
-      await waitFor(async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length, 10_000, 'events in the page');
+      await waitFor(
+        async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length,
+        10_000,
+        'events in the page',
+      );
       expect(await tab.evaluate(() => (window as any).received)).toEqual(expected);
     } finally {
       await tab.close();

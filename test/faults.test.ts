@@ -21,7 +21,11 @@ async function sequencedServer(count: number, batch: number, everyMs: number) {
     for (let i = 0; i < batch && published < count; i++) source$.next({ data: `seq:${++published}:${'x'.repeat(40)}` });
     if (published >= count) clearInterval(timer);
   }, everyMs);
-  cleanups.push(() => clearInterval(timer), () => log.close(), () => server.close());
+  cleanups.push(
+    () => clearInterval(timer),
+    () => log.close(),
+    () => server.close(),
+  );
   return server;
 }
 
@@ -37,7 +41,9 @@ describe('sse-rx-client and sse-rx-server through a fault-injecting proxy', () =
     // '0': publishing may start before the first connection, so ask for everything.
     const run = await readSequence(`${proxy.url}/events`, count, { parse, lastEventId: '0', timeoutMs: 50_000 });
     expect(run.received).toEqual(sequence(count));
-    console.log(`fault proxy: ${count} events, ${run.reconnects} reconnects, ${run.seconds.toFixed(2)} s, faults: ${summarizeFaults(proxy.faults)}`);
+    console.log(
+      `fault proxy: ${count} events, ${run.reconnects} reconnects, ${run.seconds.toFixed(2)} s, faults: ${summarizeFaults(proxy.faults)}`,
+    );
     expect(run.reconnects).toBeGreaterThan(10);
   }, 60_000);
 
@@ -48,7 +54,12 @@ describe('sse-rx-client and sse-rx-server through a fault-injecting proxy', () =
       connection < 2 ? { kind: 'blackhole', afterBytes: 2_000 } : { kind: 'none' },
     );
     cleanups.push(() => proxy.close());
-    const run = await readSequence(`${proxy.url}/events`, count, { parse, lastEventId: '0', stallTimeoutMs: 300, timeoutMs: 25_000 });
+    const run = await readSequence(`${proxy.url}/events`, count, {
+      parse,
+      lastEventId: '0',
+      stallTimeoutMs: 300,
+      timeoutMs: 25_000,
+    });
     expect(run.received).toEqual(sequence(count));
     expect(proxy.faults.map((f) => f.kind)).toEqual(['blackhole', 'blackhole', 'none']);
   }, 30_000);

@@ -16,7 +16,8 @@ afterEach(async () => {
 });
 
 /** An sse-rx-server endpoint that sends the tricky fixture, then ends. */
-const serveTricky = () => startServer((req: IncomingMessage, res: ServerResponse) => sendEvents(req, res, from(tricky)));
+const serveTricky = () =>
+  startServer((req: IncomingMessage, res: ServerResponse) => sendEvents(req, res, from(tricky)));
 
 describe('peer clients read sse-rx-server', () => {
   it('the eventsource package receives exactly the events sent', async () => {
@@ -44,9 +45,12 @@ describe('peer clients read sse-rx-server', () => {
     const response = await fetch(`${server.url}/events`);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const text = new TextDecoder();
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) parser.feed(text.decode(chunk, { stream: true }));
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+      parser.feed(text.decode(chunk, { stream: true }));
     // eventsource-parser reports only the id field of each event, not the persisted last event id.
-    expect(received.map(({ type, data }) => ({ type, data }))).toEqual(expected.map(({ type, data }) => ({ type, data })));
+    expect(received.map(({ type, data }) => ({ type, data }))).toEqual(
+      expected.map(({ type, data }) => ({ type, data })),
+    );
     expect(received.map((e) => e.lastEventId)).toEqual(expected.map((e) => e.lastEventId));
     expect(retries).toEqual([300]);
   });

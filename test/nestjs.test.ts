@@ -19,7 +19,11 @@ class EventsController {
     return from(sent);
   }
 }
-Sse('events')(EventsController.prototype, 'events', Object.getOwnPropertyDescriptor(EventsController.prototype, 'events')!);
+Sse('events')(
+  EventsController.prototype,
+  'events',
+  Object.getOwnPropertyDescriptor(EventsController.prototype, 'events')!,
+);
 Controller()(EventsController);
 class AppModule {}
 Module({ controllers: [EventsController] })(AppModule);
@@ -52,7 +56,10 @@ describe('sse-rx-client reads a NestJS @Sse() endpoint', () => {
 
   it('parses the JSON payloads back into the objects NestJS sent', async () => {
     const ticks = await firstValueFrom(
-      fromSse<{ tick: { n: number } }>(`${url}/events`, undefined, { reconnect: false }).pipe(parseJson({ onInvalid: 'skip' }), toArray()),
+      fromSse<{ tick: { n: number } }>(`${url}/events`, undefined, { reconnect: false }).pipe(
+        parseJson({ onInvalid: 'skip' }),
+        toArray(),
+      ),
     );
     expect(ticks.filter((e) => e.type === 'tick').map((e) => e.data)).toEqual([sent[0]!.data, sent[1]!.data]);
   });

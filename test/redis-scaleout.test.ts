@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../packages/redis/test/redisServer.js';
 import { type RedisInstance, startRedisInstance } from './support/redisInstance.js';
 
-if (!redisServerAvailable) console.warn('\n*** redis-server not found: Redis scale-out e2e tests SKIPPED (apt-get install -y redis-server) ***\n');
+if (!redisServerAvailable)
+  console.warn(
+    '\n*** redis-server not found: Redis scale-out e2e tests SKIPPED (apt-get install -y redis-server) ***\n',
+  );
 
 const STREAM = 'scaleout';
 
@@ -40,7 +43,14 @@ describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over 
   it('delivers an event published anywhere to every client on every instance, once and in order', async () => {
     // '0-0': from the start of the (still empty) stream, so no event is missed while clients connect.
     const readers = instances.flatMap(({ http }) =>
-      [1, 2].map(() => firstValueFrom(read(http.url, 100, '0-0').pipe(map((e) => Number(e.data)), toArray()))),
+      [1, 2].map(() =>
+        firstValueFrom(
+          read(http.url, 100, '0-0').pipe(
+            map((e) => Number(e.data)),
+            toArray(),
+          ),
+        ),
+      ),
     );
     await publishRange(1, 100);
     const results = await Promise.all(readers);
@@ -52,7 +62,9 @@ describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over 
     const publishing = publishRange(1001, 1200, 3);
     const firstPart = await firstValueFrom(read(a!.http.url, 50).pipe(toArray()));
     const lastId = firstPart.at(-1)!.lastEventId;
-    const secondPart = await firstValueFrom(read(b!.http.url, 200 - firstPart.length - (Number(firstPart[0]!.data) - 1001), lastId).pipe(toArray()));
+    const secondPart = await firstValueFrom(
+      read(b!.http.url, 200 - firstPart.length - (Number(firstPart[0]!.data) - 1001), lastId).pipe(toArray()),
+    );
     await publishing;
     const numbers = [...firstPart, ...secondPart].map((e) => Number(e.data));
     const start = numbers[0]!;
@@ -61,7 +73,9 @@ describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over 
   });
 
   it('answers a malformed Last-Event-ID with a 400 instead of crashing', async () => {
-    const response = await fetch(`${instances[0]!.http.url}/events`, { headers: { 'last-event-id': 'not-a-stream-id' } });
+    const response = await fetch(`${instances[0]!.http.url}/events`, {
+      headers: { 'last-event-id': 'not-a-stream-id' },
+    });
     expect(response.status).toBe(400);
   });
 });

@@ -18,10 +18,17 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 /** Bun and Deno come from the npm packages `bun` and `deno` (devDependencies of this workspace). */
 const runtimes = [
   { name: 'Bun', bin: join(here, 'node_modules/.bin/bun'), args: (file: string, url: string) => ['run', file, url] },
-  { name: 'Deno', bin: join(here, 'node_modules/.bin/deno'), args: (file: string, url: string) => ['run', '--allow-net', file, url] },
+  {
+    name: 'Deno',
+    bin: join(here, 'node_modules/.bin/deno'),
+    args: (file: string, url: string) => ['run', '--allow-net', file, url],
+  },
 ];
 for (const { name, bin } of runtimes) {
-  if (!existsSync(bin)) console.warn(`\n*** ${name} not installed at ${bin} (no build of it for ${process.platform}-${process.arch}?): its runtime test is SKIPPED ***\n`);
+  if (!existsSync(bin))
+    console.warn(
+      `\n*** ${name} not installed at ${bin} (no build of it for ${process.platform}-${process.arch}?): its runtime test is SKIPPED ***\n`,
+    );
 }
 
 /** Events 1-2 on a first connection, which the server then ends; from Last-Event-ID on after that. */
@@ -79,7 +86,9 @@ describe('sse-rx-client in other runtimes', () => {
           env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
         });
         const printed = stdout.trim().split('\n');
-        expect(printed, stderr).toEqual([1, 2, 3, 4].map((n) => JSON.stringify({ id: String(n), n, prompt: 'hi', auth: 'Bearer t0k' })));
+        expect(printed, stderr).toEqual(
+          [1, 2, 3, 4].map((n) => JSON.stringify({ id: String(n), n, prompt: 'hi', auth: 'Bearer t0k' })),
+        );
         expect(seen).toEqual([
           { method: 'POST', lastEventId: undefined },
           { method: 'POST', lastEventId: '2' },

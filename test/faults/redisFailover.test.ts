@@ -31,80 +31,91 @@ const rows = useResultsFile(new URL('./results-redis-failover.md', import.meta.u
   'From `pnpm faults` (the same test runs in `pnpm test` without writing this file).',
 ]);
 
-describe.skipIf(!redisServerAvailable)('an instance shut down and Redis restarted mid-run, behind the fault proxy', () => {
-  it('delivers 10,000 events exactly once and in order when the proxy fails over from A to B and Redis restarts', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sse-rx-failover-'));
-    const redisServer = await startRedisServer({ appendOnlyDir: dir });
-    const publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
-    publisher.on('error', () => undefined); // it reconnects by itself while Redis restarts
-    const [a, b] = await Promise.all([1, 2].map(() => startRedisInstance(redisServer.port, STREAM)));
-    const proxy = await startFaultProxy(a!.http.port, randomFaults(11, 60));
-    const statesOfB: string[] = [];
-    const watchB = b!.hub.state$.subscribe((state) => statesOfB.push(state));
-    let published = 0;
-    let stopped = false;
-    const events: string[] = [];
-    /** Runs `step` between two batches: nothing is in flight while it runs. */
-    let between: (() => Promise<void>) | undefined;
-    const publishing = (async () => {
-      while (published < COUNT && !stopped) {
-        const batch = Array.from({ length: Math.min(50, COUNT - published) }, (_, i) => published + i + 1);
-        // One connection, commands in call order: Redis appends them in this order.
-        await Promise.all(batch.map((n) => publish(publisher, STREAM, { event: 'seq', data: String(n) })));
-        published += batch.length;
-        if (between) {
-          const step = between;
-          between = undefined;
-          await step();
-        }
-        await sleep(5);
-      }
-    })();
-    const failures = (async () => {
-      await waitFor(() => published >= STOP_A_AT, 20_000, `${STOP_A_AT} events published`);
-      await a!.stop();
-      proxy.retarget(b!.http.port);
-      events.push(`A stopped after ${published}`);
-      await waitFor(() => published >= RESTART_REDIS_AT, 20_000, `${RESTART_REDIS_AT} events published`);
-      await new Promise<void>((resolve, reject) => {
-        between = async () => {
-          try {
-            const before = performance.now();
-            await redisServer.kill();
-            await sleep(100);
-            await redisServer.start();
-            events.push(`Redis down ${Math.round(performance.now() - before)} ms after ${published}`);
-            resolve();
-          } catch (error) {
-            reject(error);
+describe.skipIf(!redisServerAvailable)(
+  'an instance shut down and Redis restarted mid-run, behind the fault proxy',
+  () => {
+    it('delivers 10,000 events exactly once and in order when the proxy fails over from A to B and Redis restarts', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sse-rx-failover-'));
+      const redisServer = await startRedisServer({ appendOnlyDir: dir });
+      const publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
+      publisher.on('error', () => undefined); // it reconnects by itself while Redis restarts
+      const [a, b] = await Promise.all([1, 2].map(() => startRedisInstance(redisServer.port, STREAM)));
+      const proxy = await startFaultProxy(a!.http.port, randomFaults(11, 60));
+      const statesOfB: string[] = [];
+      const watchB = b!.hub.state$.subscribe((state) => statesOfB.push(state));
+      let published = 0;
+      let stopped = false;
+      const events: string[] = [];
+      /** Runs `step` between two batches: nothing is in flight while it runs. */
+      let between: (() => Promise<void>) | undefined;
+      const publishing = (async () => {
+        while (published < COUNT && !stopped) {
+          const batch = Array.from({ length: Math.min(50, COUNT - published) }, (_, i) => published + i + 1);
+          // One connection, commands in call order: Redis appends them in this order.
+          await Promise.all(batch.map((n) => publish(publisher, STREAM, { event: 'seq', data: String(n) })));
+          published += batch.length;
+          if (between) {
+            const step = between;
+            between = undefined;
+            await step();
           }
-        };
-      });
-    })();
-    try {
-      // '0-0': from the start of the stream, so nothing is missed while the client connects.
-      const run = await readSequence(`${proxy.url}/events`, COUNT, { parse: Number, lastEventId: '0-0', timeoutMs: 45_000 });
-      await failures;
-      await publishing;
-      const faults = `${proxy.faults.length}: ${summarizeFaults(proxy.faults)}; ${proxy.refused} refused`;
-      rows.push(resultRow(`instance A shut down, proxy to B; Redis restarted (${events.join('; ')})`, run, COUNT, faults));
-      console.log(`redis failover: ${JSON.stringify(tally(run.received, COUNT))}, ${run.reconnects} reconnects, ${run.seconds.toFixed(2)} s, ${events.join(', ')}, proxy connections ${faults}`);
-      expect(run.received).toEqual(sequence(COUNT));
-      expect(events).toHaveLength(2);
-      // B's read loop lost Redis and came back.
-      expect(statesOfB).toContain('reconnecting');
-      expect(statesOfB.at(-1)).toBe('connected');
-      expect(await publisher.xlen(STREAM)).toBe(COUNT);
-    } finally {
-      stopped = true;
-      watchB.unsubscribe();
-      await Promise.allSettled([publishing, failures]);
-      await proxy.close();
-      await a!.stop();
-      await b!.stop();
-      publisher.disconnect();
-      await redisServer.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-});
+          await sleep(5);
+        }
+      })();
+      const failures = (async () => {
+        await waitFor(() => published >= STOP_A_AT, 20_000, `${STOP_A_AT} events published`);
+        await a!.stop();
+        proxy.retarget(b!.http.port);
+        events.push(`A stopped after ${published}`);
+        await waitFor(() => published >= RESTART_REDIS_AT, 20_000, `${RESTART_REDIS_AT} events published`);
+        await new Promise<void>((resolve, reject) => {
+          between = async () => {
+            try {
+              const before = performance.now();
+              await redisServer.kill();
+              await sleep(100);
+              await redisServer.start();
+              events.push(`Redis down ${Math.round(performance.now() - before)} ms after ${published}`);
+              resolve();
+            } catch (error) {
+              reject(error);
+            }
+          };
+        });
+      })();
+      try {
+        // '0-0': from the start of the stream, so nothing is missed while the client connects.
+        const run = await readSequence(`${proxy.url}/events`, COUNT, {
+          parse: Number,
+          lastEventId: '0-0',
+          timeoutMs: 45_000,
+        });
+        await failures;
+        await publishing;
+        const faults = `${proxy.faults.length}: ${summarizeFaults(proxy.faults)}; ${proxy.refused} refused`;
+        rows.push(
+          resultRow(`instance A shut down, proxy to B; Redis restarted (${events.join('; ')})`, run, COUNT, faults),
+        );
+        console.log(
+          `redis failover: ${JSON.stringify(tally(run.received, COUNT))}, ${run.reconnects} reconnects, ${run.seconds.toFixed(2)} s, ${events.join(', ')}, proxy connections ${faults}`,
+        );
+        expect(run.received).toEqual(sequence(COUNT));
+        expect(events).toHaveLength(2);
+        // B's read loop lost Redis and came back.
+        expect(statesOfB).toContain('reconnecting');
+        expect(statesOfB.at(-1)).toBe('connected');
+        expect(await publisher.xlen(STREAM)).toBe(COUNT);
+      } finally {
+        stopped = true;
+        watchB.unsubscribe();
+        await Promise.allSettled([publishing, failures]);
+        await proxy.close();
+        await a!.stop();
+        await b!.stop();
+        publisher.disconnect();
+        await redisServer.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  },
+);

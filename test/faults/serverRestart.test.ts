@@ -51,8 +51,17 @@ describe('a server restarted mid-run, behind the fault proxy', () => {
       const run = await readSequence(`${proxy.url}/events`, COUNT, { parse, lastEventId: '0', timeoutMs: 40_000 });
       await restarts;
       const faults = `${proxy.faults.length}: ${summarizeFaults(proxy.faults)}; ${proxy.refused} refused`;
-      rows.push(resultRow(`HTTP server restarted twice (down while events ${downtimes.join(' and ')} were published)`, run, COUNT, faults));
-      console.log(`server restart: ${JSON.stringify(tally(run.received, COUNT))}, ${run.reconnects} reconnects, ${run.seconds.toFixed(2)} s, down during ${downtimes.join(', ')}, proxy connections ${faults}`);
+      rows.push(
+        resultRow(
+          `HTTP server restarted twice (down while events ${downtimes.join(' and ')} were published)`,
+          run,
+          COUNT,
+          faults,
+        ),
+      );
+      console.log(
+        `server restart: ${JSON.stringify(tally(run.received, COUNT))}, ${run.reconnects} reconnects, ${run.seconds.toFixed(2)} s, down during ${downtimes.join(', ')}, proxy connections ${faults}`,
+      );
       expect(run.received).toEqual(sequence(COUNT));
       expect(downtimes).toHaveLength(RESTART_AT.length);
       // The client did come while the server was down.

@@ -13,7 +13,11 @@ if (!url) throw new TypeError('usage: client.mjs URL');
 
 fromSse<{ tick: { n: number; prompt: string; auth: string } }>(
   url,
-  { method: 'POST', headers: { authorization: 'Bearer t0k', 'content-type': 'application/json' }, body: '{"prompt":"hi"}' },
+  {
+    method: 'POST',
+    headers: { authorization: 'Bearer t0k', 'content-type': 'application/json' },
+    body: '{"prompt":"hi"}',
+  },
   { reconnect: { initialDelayMs: 10, jitter: false } },
 )
   .pipe(ofType('tick'), parseJson(), take(4))

@@ -80,7 +80,15 @@ function throughDecoder(kind: 'lines' | 'one line'): void {
   const seconds = (performance.now() - started) / 1000;
   peak = Math.max(peak, liveNow());
   const result = `${comments.toLocaleString('en-US')} comments, errors [${errors.join(', ')}], then event "${events.join(', ')}"`;
-  outcomes.push({ path: 'SseDecoder.feed (64 KiB byte chunks)', kind, mib: FLOOD_MIB, seconds, baseline, peak, result });
+  outcomes.push({
+    path: 'SseDecoder.feed (64 KiB byte chunks)',
+    kind,
+    mib: FLOOD_MIB,
+    seconds,
+    baseline,
+    peak,
+    result,
+  });
   const expected = kind === 'lines' ? [] : ['max-size-exceeded'];
   if (events.join() !== 'after' || errors.join() !== expected.join()) failures.push(`decoder, ${kind}: ${result}`);
 }
@@ -117,7 +125,8 @@ async function throughClient(kind: 'lines' | 'one line'): Promise<void> {
   const started = performance.now();
   const outcome = await firstValueFrom(fromSse(`${server.url}/events`, undefined, { reconnect: false })).then(
     (event) => `event "${event.data}" after the flood`,
-    (error: unknown) => (error instanceof SseProtocolError ? `${error.type} error` : `unexpected error ${String(error)}`),
+    (error: unknown) =>
+      error instanceof SseProtocolError ? `${error.type} error` : `unexpected error ${String(error)}`,
   );
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
@@ -127,7 +136,15 @@ async function throughClient(kind: 'lines' | 'one line'): Promise<void> {
   const expected = kind === 'lines' ? 'event "after" after the flood' : 'max-size-exceeded error';
   if (outcome !== expected) failures.push(`client, ${kind}: ${outcome}`);
   const result = `${outcome}, server sent ${sentMiB.toFixed(0)} MiB`;
-  outcomes.push({ path: 'sse-rx-client fromSse over loopback (server in the same process)', kind, mib: sentMiB, seconds, baseline, peak, result });
+  outcomes.push({
+    path: 'sse-rx-client fromSse over loopback (server in the same process)',
+    kind,
+    mib: sentMiB,
+    seconds,
+    baseline,
+    peak,
+    result,
+  });
 }
 
 for (const kind of ['lines', 'one line'] as const) throughDecoder(kind);
@@ -157,7 +174,8 @@ writeFileSync(
   ].join('\n'),
 );
 // Bounded: no run may hold anything like the flood itself.
-for (const o of outcomes) if (o.peak - o.baseline > 256) failures.push(`${o.path}, ${o.kind}: peak ${o.peak.toFixed(0)} MB`);
+for (const o of outcomes)
+  if (o.peak - o.baseline > 256) failures.push(`${o.path}, ${o.kind}: peak ${o.peak.toFixed(0)} MB`);
 if (failures.length > 0) {
   console.error(`FAILED:\n${failures.join('\n')}`);
   process.exit(1);

@@ -49,12 +49,19 @@ async function run(mode: string, streamFor: (events$: Subject<SseMessage>) => Ob
   const server = await startServer((req, res) => {
     responses.add(res);
     res.on('close', () => responses.delete(res));
-    sendEvents(req, res, streamFor(events$), { registry, backpressure: { maxBufferBytes: BOUND, policy: 'drop-oldest' } });
+    sendEvents(req, res, streamFor(events$), {
+      registry,
+      backpressure: { maxBufferBytes: BOUND, policy: 'drop-oldest' },
+    });
   });
   const baseline = await memoryMB();
-  const clients = spawn(process.execPath, [new URL('./stalled-clients.mjs', import.meta.url).pathname, String(server.port), String(CLIENTS)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const clients = spawn(
+    process.execPath,
+    [new URL('./stalled-clients.mjs', import.meta.url).pathname, String(server.port), String(CLIENTS)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   await waitFor(() => responses.size === CLIENTS, 30_000, 'all clients connected');
   await once(clients.stdout!, 'data');
   const connected = await memoryMB();
@@ -89,7 +96,8 @@ async function run(mode: string, streamFor: (events$: Subject<SseMessage>) => Ob
   const row = `| ${mode} | ${CLIENTS} | ${EVENTS} x 1 KB | ${boundMB.toFixed(1)} MB | ${peakHeld.toFixed(1)} MB (${((peakHeld * 1024) / CLIENTS).toFixed(0)} KB per client) | ${heldHalfway.toFixed(1)} / ${heldEnd.toFixed(1)} MB | ${mb(baseline)} / ${mb(connected)} / ${mb(halfway)} / ${mb(loaded)} MB | ${growth.toFixed(1)} MB (${perClientKB.toFixed(0)} KB per client) | ${stillOpen} |`;
   console.log(row);
   // Bounded: the process holds no more than the bound per client, plus overhead.
-  if (Math.max(peakHeld, heldHalfway, heldEnd) > boundMB || growth > boundMB * 1.25 + 16) failures.push(`${mode}: grew ${growth.toFixed(1)} MB, bound ${boundMB.toFixed(1)} MB`);
+  if (Math.max(peakHeld, heldHalfway, heldEnd) > boundMB || growth > boundMB * 1.25 + 16)
+    failures.push(`${mode}: grew ${growth.toFixed(1)} MB, bound ${boundMB.toFixed(1)} MB`);
   return row;
 }
 
@@ -106,7 +114,7 @@ writeFileSync(
     '',
     `Raw TCP clients (in a child process) that read the response headers, then never read again; 1 KB events`,
     `sent to all of them with \`backpressure: { maxBufferBytes: ${BOUND / 1024} KiB, policy: 'drop-oldest' }\`. The bound counts`,
-    "what sse-rx queues plus what Node still holds for the response (`res.writableLength`); kernel socket",
+    'what sse-rx queues plus what Node still holds for the response (`res.writableLength`); kernel socket',
     'buffers outside the process absorb much of the rest (here all 2 MB per client, given time). A broadcast shares one encoded',
     'frame between all clients (the frame cache), so there the bound is mostly references; per-client',
     'messages give every client its own frames, the case the bound is for.',
@@ -115,12 +123,12 @@ writeFileSync(
     '`bufferedBytes`) + the sum of `res.writableLength`; growth = the larger of halfway and end, over connected.',
     '"Most held while sending" is sampled every 100 events, while the sender is ahead of the kernel; after a',
     '500 ms pause the kernel (loopback buffers grow up to the `tcp_mem` limit, about 2.2 GB here) has taken',
-    "nearly everything, so the figures after it are near zero. Memory is measured after two forced GCs 100 ms",
-    "apart: V8 frees array buffers concurrently, and a single GC right before `process.memoryUsage()` still",
+    'nearly everything, so the figures after it are near zero. Memory is measured after two forced GCs 100 ms',
+    'apart: V8 frees array buffers concurrently, and a single GC right before `process.memoryUsage()` still',
     'counts freed frames (that, the clients running in the same process with a 64 KiB read buffer each, and',
     'frames encoded per client before the frame cache, made up the 164 MB an earlier run reported).',
     'Before what Node holds counted toward the bound (commit 6d34447), this run held at most 78.6 MB while',
-    'sending (80 KB per client: the 64 KiB queue plus Node\'s 16 KiB buffer) in both rows.',
+    "sending (80 KB per client: the 64 KiB queue plus Node's 16 KiB buffer) in both rows.",
     '',
     '| messages | clients | events | bound (clients x maxBufferBytes) | most held by sse-rx + Node while sending | held halfway / end (after 500 ms) | live memory baseline / connected / halfway / end | most growth while connected | streams still open |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

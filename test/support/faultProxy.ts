@@ -28,7 +28,10 @@ export interface FaultProxy {
 }
 
 /** Starts a fault proxy on 127.0.0.1 in front of `upstreamPort` (also on 127.0.0.1). */
-export async function startFaultProxy(upstreamPort: number, pickFault: (connection: number) => Fault): Promise<FaultProxy> {
+export async function startFaultProxy(
+  upstreamPort: number,
+  pickFault: (connection: number) => Fault,
+): Promise<FaultProxy> {
   const faults: Fault[] = [];
   let refused = 0;
   const sockets = new Set<Socket>();

@@ -52,7 +52,13 @@ export async function readSequence(url: string, last: number, options: ReadSeque
 export function tally(received: number[], sent: number) {
   const distinct = new Set(received.filter((n) => Number.isInteger(n) && n >= 1 && n <= sent));
   const inOrder = received.every((n, i) => i === 0 || n > received[i - 1]!);
-  return { sent, received: received.length, lost: sent - distinct.size, duplicated: received.length - distinct.size, inOrder };
+  return {
+    sent,
+    received: received.length,
+    lost: sent - distinct.size,
+    duplicated: received.length - distinct.size,
+    inOrder,
+  };
 }
 
 /** The numbers `1..count`. */

@@ -12,7 +12,11 @@ describe('the Angular example', () => {
   it('builds with the Angular compiler in strict template mode', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'sse-rx-angular-'));
     try {
-      const result = spawnSync(process.execPath, [ngc, '-p', 'tsconfig.json', '--outDir', outDir], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      const result = spawnSync(process.execPath, [ngc, '-p', 'tsconfig.json', '--outDir', outDir], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(result.stdout + result.stderr).toBe('');
       expect(result.status).toBe(0);
       // AOT output: the component's template compiled to instructions, the service injectable in root.

@@ -23,7 +23,8 @@ function connect() {
   return { subscription, until };
 }
 
-const presence = (ids: string[]) => (e: RoomEvent) => e.type === 'presence' && JSON.stringify(e.data) === JSON.stringify(ids);
+const presence = (ids: string[]) => (e: RoomEvent) =>
+  e.type === 'presence' && JSON.stringify(e.data) === JSON.stringify(ids);
 
 test('presence follows connects and disconnects; a new person reaches every client', async () => {
   const a = connect();

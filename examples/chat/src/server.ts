@@ -54,7 +54,11 @@ export async function start(port = 0): Promise<Running> {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('expected { "from": string, "text": string }');
         return;
       }
-      const message: ChatMessage = { from: body.from.slice(0, 40), text: body.text.slice(0, 1000), at: new Date().toISOString() };
+      const message: ChatMessage = {
+        from: body.from.slice(0, 40),
+        text: body.text.slice(0, 1000),
+        at: new Date().toISOString(),
+      };
       chat$.next({ event: 'chat', data: JSON.stringify(message) });
       const id = Number(log.lastId);
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));

@@ -39,7 +39,10 @@ test('the page and the raw Last-Event-ID header work for browsers', async () => 
   const html = await (await fetch(server.url)).text();
   expect(html).toContain("new EventSource('/events')");
   const controller = new AbortController();
-  const response = await fetch(new URL('events', server.url), { headers: { 'last-event-id': '4' }, signal: controller.signal });
+  const response = await fetch(new URL('events', server.url), {
+    headers: { 'last-event-id': '4' },
+    signal: controller.signal,
+  });
   const reader = response.body!.getReader();
   let text = '';
   for (let i = 0; i < 10 && !text.includes('id: 5'); i++) text += new TextDecoder().decode((await reader.read()).value);

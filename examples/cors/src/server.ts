@@ -44,7 +44,13 @@ export async function start(port = 0, extraOrigins: string[] = [], periodMs = 10
     if (!cors.allowed) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('origin not allowed');
     } else if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors.headers, 'access-control-allow-methods': 'GET', 'access-control-allow-headers': 'last-event-id' }).end();
+      res
+        .writeHead(204, {
+          ...cors.headers,
+          'access-control-allow-methods': 'GET',
+          'access-control-allow-headers': 'last-event-id',
+        })
+        .end();
     } else if (req.method === 'GET' && req.url === '/events') {
       const hello: SseMessage = { event: 'hello', data: JSON.stringify({ session: cookie(req, 'session') ?? null }) };
       const ticks$ = interval(periodMs).pipe(map((n): SseMessage => ({ event: 'tick', data: String(n) })));

@@ -27,7 +27,13 @@ export function listen(url: string): Observable<Seen> {
   const json$ = events$.pipe(
     ofType('json'),
     parseJson(),
-    map((e): Seen => ({ listener: 'json', text: `round ${e.data.round}, load ${e.data.load.join('/')}`, lastEventId: e.lastEventId })),
+    map(
+      (e): Seen => ({
+        listener: 'json',
+        text: `round ${e.data.round}, load ${e.data.load.join('/')}`,
+        lastEventId: e.lastEventId,
+      }),
+    ),
   );
   return merge(tests$, json$);
 }

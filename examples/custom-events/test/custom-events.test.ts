@@ -34,5 +34,5 @@ test('the wire carries the retry hint, the comment, the id and multi-line JSON d
   controller.abort();
   expect(text.startsWith('retry: 3000\n\n: custom-events example')).toBe(true);
   expect(text).toContain('event: test\nid: 1\ndata: test event 1\n\n');
-  expect(text).toMatch(/event: json\ndata: \{\ndata:   "round": 1,\n/);
+  expect(text).toMatch(/event: json\ndata: \{\ndata: {3}"round": 1,\n/);
 });

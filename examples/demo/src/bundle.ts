@@ -7,7 +7,11 @@ import { build } from 'esbuild';
  */
 export async function bundleClient(): Promise<string> {
   const result = await build({
-    stdin: { contents: "export * from 'sse-rx-client';", resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
+    stdin: {
+      contents: "export * from 'sse-rx-client';",
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      loader: 'ts',
+    },
     bundle: true,
     format: 'iife',
     globalName: 'sseRx',

@@ -22,7 +22,8 @@ export async function start(port = 0, tickMs = 1000): Promise<DemoServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/events') sendEvents(req, res, concat(of({ retry: 1000 }), ticks$.pipe(heartbeat(15_000))));
-    else if (path === '/client.js') res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(clientScript);
+    else if (path === '/client.js')
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(clientScript);
     else if (path === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     else res.writeHead(404).end('not found');
   });

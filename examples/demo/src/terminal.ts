@@ -10,7 +10,9 @@ export function printTicks(url: string, print: (line: string) => void = console.
     .pipe(ofType('tick'), parseJson())
     .subscribe({
       next: ({ data, lastEventId }) =>
-        print(`[terminal client] tick #${data.n}  ${data.time.slice(11, 19)}  price ${data.price.toFixed(2)}  (id ${lastEventId})`),
+        print(
+          `[terminal client] tick #${data.n}  ${data.time.slice(11, 19)}  price ${data.price.toFixed(2)}  (id ${lastEventId})`,
+        ),
       error: (error: unknown) => print(`[terminal client] failed: ${String(error)}`),
     });
 }

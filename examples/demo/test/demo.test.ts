@@ -43,7 +43,11 @@ describe('the demo', () => {
       const tab = await browser.context.newPage();
       await tab.goto(`${demo.url}/`);
       for (const panel of ['rx', 'native'])
-        await waitFor(async () => (await tab.locator(`#${panel} li`).count()) >= 3, 10_000, `ticks in the ${panel} panel`);
+        await waitFor(
+          async () => (await tab.locator(`#${panel} li`).count()) >= 3,
+          10_000,
+          `ticks in the ${panel} panel`,
+        );
       expect(await tab.locator('#rx .state').textContent()).toBe('open');
       expect(await tab.locator('#native .state').textContent()).toBe('open');
       if (process.env.DEMO_SCREENSHOT) await tab.screenshot({ path: process.env.DEMO_SCREENSHOT });

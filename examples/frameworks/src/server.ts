@@ -26,7 +26,12 @@ export async function start(port = 0, periodMs = 1000): Promise<RunningAll> {
   };
   return {
     url: servers.node.url,
-    urls: { node: servers.node.url, express: servers.express.url, fastify: servers.fastify.url, hono: servers.hono.url },
+    urls: {
+      node: servers.node.url,
+      express: servers.express.url,
+      fastify: servers.fastify.url,
+      hono: servers.hono.url,
+    },
     close: async () => {
       await Promise.all(Object.values(servers).map((server) => server.close()));
     },

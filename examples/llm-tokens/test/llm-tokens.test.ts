@@ -16,7 +16,9 @@ test('the answer arrives token by token, then the stream ends and the Observable
   const tokens = await lastValueFrom(complete(server.url, 'hello').pipe(toArray()));
   expect(tokens.length).toBeGreaterThan(5);
   expect(tokens[0]).toBe('You');
-  expect(tokens.join('')).toBe('You asked: "hello". Here is an answer, streamed one token at a time, like a real model would.');
+  expect(tokens.join('')).toBe(
+    'You asked: "hello". Here is an answer, streamed one token at a time, like a real model would.',
+  );
   await finished;
 });
 

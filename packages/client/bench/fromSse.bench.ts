@@ -128,7 +128,10 @@ const median = (list: number[]) => [...list].sort((a, b) => a - b)[list.length >
 const rate = (c: Contender) => EVENTS / (median(times.get(c)!) / 1000);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const rows = [ours, oursJson, eventsource, fes].map((c) => {
-  const ratios = c === eventsource || c === fes ? '-' : `**${(rate(c) / rate(eventsource)).toFixed(2)}x** | **${(rate(c) / rate(fes)).toFixed(2)}x**`;
+  const ratios =
+    c === eventsource || c === fes
+      ? '-'
+      : `**${(rate(c) / rate(eventsource)).toFixed(2)}x** | **${(rate(c) / rate(fes)).toFixed(2)}x**`;
   return `| ${c.name} | ${fmt(rate(c))} | ${ratios === '-' ? '- | -' : ratios} |`;
 });
 for (const row of rows) console.log(row);
@@ -143,7 +146,7 @@ writeFileSync(
     `All contenders read the same server in the same process; median of ${RUNS} runs after a warm-up round,`,
     'interleaved with a rotating order. Every event is counted and the count checked. `fromSse` uses',
     '`{ reconnect: false }`; `eventsource` is closed at the last event; `@microsoft/fetch-event-source` is given',
-    '`openWhenHidden: true` and Node\'s `fetch`, and the bench shims a minimal `document`/`window` (it calls',
+    "`openWhenHidden: true` and Node's `fetch`, and the bench shims a minimal `document`/`window` (it calls",
     '`document.removeEventListener` and `window.clearTimeout` when it finishes). The peers only count events; the',
     '`parseJson()` row also parses every data field. Ratio = our events/s / peer events/s (above 1 = we are faster).',
     'The machine (2 cores) was shared with other jobs during the run: read the ratios, not the absolute numbers.',

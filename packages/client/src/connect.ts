@@ -107,7 +107,9 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
       else subscriber.complete();
     };
 
-    run().catch(fail).finally(() => clearTimeout(stallTimer));
+    run()
+      .catch(fail)
+      .finally(() => clearTimeout(stallTimer));
     return () => {
       clearTimeout(stallTimer);
       controller.abort();

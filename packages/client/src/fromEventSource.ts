@@ -54,7 +54,12 @@ export function fromEventSource<EventMap = Record<string, unknown>>(
     // "error" with readyState CONNECTING is the browser reconnecting; CLOSED means it gave up.
     const onError = (): void => {
       if (eventSource.readyState === eventSource.CLOSED) {
-        subscriber.error(new SseNetworkError('The EventSource closed the connection and will not reconnect', { lastEventId, retryMs: undefined }));
+        subscriber.error(
+          new SseNetworkError('The EventSource closed the connection and will not reconnect', {
+            lastEventId,
+            retryMs: undefined,
+          }),
+        );
       }
     };
 

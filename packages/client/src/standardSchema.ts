@@ -26,7 +26,9 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
 /** Types of the Standard Schema v1 interface. @public */
 export declare namespace StandardSchemaV1 {
   /** A successful or failed validation. */
-  type Result<Output> = { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<Issue> };
+  type Result<Output> =
+    | { readonly value: Output; readonly issues?: undefined }
+    | { readonly issues: ReadonlyArray<Issue> };
   /** One problem found. */
   interface Issue {
     readonly message: string;

@@ -128,7 +128,12 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
    * After events 1 and 2, `pause()` must abort the request (the server sees its socket close) and
    * report `paused`; `resume()` must send a new request with Last-Event-ID 2 and get 3 and 4, once each.
    */
-  async function expectPauseAndResume(page: Page, path: string, pause: () => Promise<unknown>, resume: () => Promise<unknown>) {
+  async function expectPauseAndResume(
+    page: Page,
+    path: string,
+    pause: () => Promise<unknown>,
+    resume: () => Promise<unknown>,
+  ) {
     await until(page, ({ received }) => received.length === 2, 'events 1 and 2');
     await pause();
     await until(page, ({ states }) => states.at(-1) === 'paused', 'paused');
@@ -145,7 +150,12 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
   it('pauses while offline and resumes with Last-Event-ID when online (real events via context.setOffline)', async () => {
     const page = await subscribeInPage('/events?offline', 'pauseWhen: networkOffline()');
     try {
-      await expectPauseAndResume(page, '/events?offline', () => browser.context.setOffline(true), () => browser.context.setOffline(false));
+      await expectPauseAndResume(
+        page,
+        '/events?offline',
+        () => browser.context.setOffline(true),
+        () => browser.context.setOffline(false),
+      );
     } finally {
       await browser.context.setOffline(false);
       await page.close();
@@ -163,9 +173,18 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
         document.dispatchEvent(new Event('visibilitychange'));
       };
     });
-    const setVisibility = (state: string) => page.evaluate((s: string) => (window as unknown as { setVisibility: (s: string) => void }).setVisibility(s), state);
+    const setVisibility = (state: string) =>
+      page.evaluate(
+        (s: string) => (window as unknown as { setVisibility: (s: string) => void }).setVisibility(s),
+        state,
+      );
     try {
-      await expectPauseAndResume(page, '/events?hidden', () => setVisibility('hidden'), () => setVisibility('visible'));
+      await expectPauseAndResume(
+        page,
+        '/events?hidden',
+        () => setVisibility('hidden'),
+        () => setVisibility('visible'),
+      );
     } finally {
       await page.close();
     }

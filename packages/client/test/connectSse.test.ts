@@ -22,7 +22,11 @@ describe('connectSse', () => {
     });
     const paused = new Subject<boolean>();
     const onState: string[] = [];
-    const { events$, state$ } = connectSse(server.url, {}, { pauseWhen: paused, onState: (s) => onState.push(s.status) });
+    const { events$, state$ } = connectSse(
+      server.url,
+      {},
+      { pauseWhen: paused, onState: (s) => onState.push(s.status) },
+    );
     const states: SseConnectionState['status'][] = [];
     state$.subscribe((s) => states.push(s.status));
     const a: string[] = [];
@@ -38,7 +42,10 @@ describe('connectSse', () => {
     second.unsubscribe();
 
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, '1']);
-    expect([a, b]).toEqual([['1', '2'], ['1', '2']]);
+    expect([a, b]).toEqual([
+      ['1', '2'],
+      ['1', '2'],
+    ]);
     expect(states).toEqual(['closed', 'connecting', 'open', 'paused', 'connecting', 'open', 'closed']);
     expect(onState).toEqual(states.slice(1));
   });

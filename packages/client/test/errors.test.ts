@@ -1,6 +1,15 @@
 import { isSseError } from 'sse-rx-codec';
 import { describe, expect, it } from 'vitest';
-import { isSseHttpError, isSseNetworkError, isSseParseError, isSseValidationError, SseHttpError, SseNetworkError, SseParseError, SseValidationError } from '../src/index.js';
+import {
+  isSseHttpError,
+  isSseNetworkError,
+  isSseParseError,
+  isSseValidationError,
+  SseHttpError,
+  SseNetworkError,
+  SseParseError,
+  SseValidationError,
+} from '../src/index.js';
 
 const state = { lastEventId: '4', retryMs: 100 };
 

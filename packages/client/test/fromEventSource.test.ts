@@ -33,7 +33,9 @@ const EventSourceClass = FakeEventSource as unknown as typeof EventSource;
 describe('fromEventSource', () => {
   it('opens an EventSource per subscription and closes it on unsubscribe', () => {
     const events: unknown[] = [];
-    const subscription = fromEventSource('/events', { EventSource: EventSourceClass, withCredentials: true }).subscribe((e) => events.push(e));
+    const subscription = fromEventSource('/events', { EventSource: EventSourceClass, withCredentials: true }).subscribe(
+      (e) => events.push(e),
+    );
     const source = FakeEventSource.instances.at(-1);
     expect(source?.init).toEqual({ withCredentials: true });
     source?.emit('message', 'hi', '1');
@@ -45,9 +47,9 @@ describe('fromEventSource', () => {
   it('listens to the given event types only', () => {
     const source = new FakeEventSource('/events');
     const types: string[] = [];
-    const subscription = fromEventSource<{ tick: number; chat: string }>(source as unknown as EventSource, { eventTypes: ['tick', 'chat'] }).subscribe((e) =>
-      types.push(e.type),
-    );
+    const subscription = fromEventSource<{ tick: number; chat: string }>(source as unknown as EventSource, {
+      eventTypes: ['tick', 'chat'],
+    }).subscribe((e) => types.push(e.type));
     source.emit('tick', '1');
     source.emit('message', 'ignored');
     source.emit('chat', 'x');
@@ -58,7 +60,9 @@ describe('fromEventSource', () => {
 
   it('ignores errors while the browser reconnects and fails once it gives up', async () => {
     const source = new FakeEventSource('/events');
-    const result = lastValueFrom(fromEventSource(source as unknown as EventSource).pipe(toArray())).catch((e: unknown) => e);
+    const result = lastValueFrom(fromEventSource(source as unknown as EventSource).pipe(toArray())).catch(
+      (e: unknown) => e,
+    );
     source.emit('message', 'a', '5');
     source.fail(source.CONNECTING);
     source.emit('message', 'b', '6');

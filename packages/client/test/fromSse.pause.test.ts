@@ -42,7 +42,9 @@ describe('fromSse pauseWhen', () => {
     const paused = new Subject<boolean>();
     const received: string[] = [];
     const states: SseConnectionState['status'][] = [];
-    const subscription = fromSse(log.url, {}, { pauseWhen: paused, onState: (s) => states.push(s.status) }).subscribe((e) => received.push(e.data));
+    const subscription = fromSse(log.url, {}, { pauseWhen: paused, onState: (s) => states.push(s.status) }).subscribe(
+      (e) => received.push(e.data),
+    );
     await until(() => log.requests.length === 1, 'the first request');
     log.publish('a');
     log.publish('b');
@@ -89,9 +91,11 @@ describe('fromSse pauseWhen', () => {
     const paused = new Subject<boolean>();
     const states: SseConnectionState[] = [];
     const received: string[] = [];
-    const subscription = fromSse(server.url, {}, { pauseWhen: paused, reconnect: { initialDelayMs: 60_000, jitter: false }, onState: (s) => states.push(s) }).subscribe((e) =>
-      received.push(e.data),
-    );
+    const subscription = fromSse(
+      server.url,
+      {},
+      { pauseWhen: paused, reconnect: { initialDelayMs: 60_000, jitter: false }, onState: (s) => states.push(s) },
+    ).subscribe((e) => received.push(e.data));
     await until(() => states.at(-1)?.status === 'reconnecting', 'the 60 s retry delay');
     const waiting = pendingTimers();
     paused.next(true);
@@ -101,7 +105,14 @@ describe('fromSse pauseWhen', () => {
     subscription.unsubscribe();
     await server.requests[1]?.closed;
 
-    expect(states.map((s) => s.status)).toEqual(['connecting', 'reconnecting', 'paused', 'connecting', 'open', 'closed']);
+    expect(states.map((s) => s.status)).toEqual([
+      'connecting',
+      'reconnecting',
+      'paused',
+      'connecting',
+      'open',
+      'closed',
+    ]);
     expect(server.requests).toHaveLength(2);
     expect(paused.observed).toBe(false);
   });
@@ -111,7 +122,12 @@ describe('fromSse pauseWhen', () => {
     server = await startServer((req, res) => {
       openStream(res);
       const from = Number(req.headers['last-event-id'] ?? 0);
-      res.write(events.slice(from).map((data, i) => `id: ${from + i + 1}\ndata: ${data}\n\n`).join('')); // one chunk
+      res.write(
+        events
+          .slice(from)
+          .map((data, i) => `id: ${from + i + 1}\ndata: ${data}\n\n`)
+          .join(''),
+      ); // one chunk
     });
     const paused = new Subject<boolean>();
     const received: string[] = [];
@@ -143,15 +159,18 @@ describe('fromSse reconnect.retryNow', () => {
   it('cuts a 60 s backoff short and resumes with Last-Event-ID, and is ignored while connected', async () => {
     server = await startServer((_req, res, index) => {
       openStream(res);
-      if (index === 0) res.end('id: 1\ndata: a\n\n'); // the server ends the stream: a 60 s wait
+      if (index === 0)
+        res.end('id: 1\ndata: a\n\n'); // the server ends the stream: a 60 s wait
       else res.write('id: 2\ndata: b\n\n');
     });
     const now = new Subject<void>();
     const received: string[] = [];
     const states: SseConnectionState['status'][] = [];
-    const subscription = fromSse(server.url, {}, { reconnect: { initialDelayMs: 60_000, jitter: false, retryNow: now }, onState: (s) => states.push(s.status) }).subscribe(
-      (e) => received.push(e.data),
-    );
+    const subscription = fromSse(
+      server.url,
+      {},
+      { reconnect: { initialDelayMs: 60_000, jitter: false, retryNow: now }, onState: (s) => states.push(s.status) },
+    ).subscribe((e) => received.push(e.data));
     await until(() => states.at(-1) === 'reconnecting', 'the 60 s retry delay');
     now.next();
     await until(() => received.length === 2, 'b, at once');

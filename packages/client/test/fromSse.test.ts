@@ -1,7 +1,14 @@
 import { firstValueFrom, lastValueFrom, take, tap, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseProtocolError } from 'sse-rx-codec';
-import { fromSse, isSseHttpError, isSseNetworkError, parseJson, SseHttpError, type SseConnectionState } from '../src/index.js';
+import {
+  fromSse,
+  isSseHttpError,
+  isSseNetworkError,
+  parseJson,
+  SseHttpError,
+  type SseConnectionState,
+} from '../src/index.js';
 import { openStream, startServer, type TestServer } from './server.js';
 
 let server: TestServer | undefined;
@@ -26,7 +33,9 @@ describe('fromSse', () => {
       openStream(res);
       res.end('event: tick\nid: 1\ndata: {"n":1}\n\ndata: hello\n\n');
     });
-    const events = await lastValueFrom(fromSse<{ tick: { n: number }; message: string }>(server.url, {}, { reconnect: false }).pipe(toArray()));
+    const events = await lastValueFrom(
+      fromSse<{ tick: { n: number }; message: string }>(server.url, {}, { reconnect: false }).pipe(toArray()),
+    );
     expect(events).toEqual([
       { type: 'tick', data: '{"n":1}', lastEventId: '1' },
       { type: 'message', data: 'hello', lastEventId: '1' },
@@ -38,7 +47,11 @@ describe('fromSse', () => {
       openStream(res);
       res.end('data: ok\n\n');
     });
-    const init = { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: '{"prompt":"hi"}' };
+    const init = {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body: '{"prompt":"hi"}',
+    };
     await lastValueFrom(fromSse(server.url, init, { reconnect: false }));
     const [seen] = server.requests;
     expect(seen?.method).toBe('POST');
@@ -172,7 +185,9 @@ describe('fromSse', () => {
       openStream(res);
       res.end(index === 0 ? 'retry: 50\nid: 7\ndata: one\n\n' : 'data: two\n\n');
     });
-    const events = await lastValueFrom(fromSse(server.url, {}, { reconnect: { initialDelayMs: 1 } }).pipe(take(2), toArray()));
+    const events = await lastValueFrom(
+      fromSse(server.url, {}, { reconnect: { initialDelayMs: 1 } }).pipe(take(2), toArray()),
+    );
     expect(events.map((e) => e.data)).toEqual(['one', 'two']);
     expect(server.requests[1]?.headers['last-event-id']).toBe('7');
     expect((arrivals[1] ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(45);
@@ -249,9 +264,16 @@ describe('fromSse', () => {
     });
     const bad: string[] = [];
     const values = await firstValueFrom(
-      fromSse<{ message: { n: number } }>(server.url).pipe(parseJson({ onInvalid: (error) => bad.push(error.data) }), take(2), toArray()),
+      fromSse<{ message: { n: number } }>(server.url).pipe(
+        parseJson({ onInvalid: (error) => bad.push(error.data) }),
+        take(2),
+        toArray(),
+      ),
     );
-    expect(values.map((v) => [v.lastEventId, v.data.n])).toEqual([['1', 1], ['3', 3]]);
+    expect(values.map((v) => [v.lastEventId, v.data.n])).toEqual([
+      ['1', 1],
+      ['3', 3],
+    ]);
     expect(bad).toEqual(['{oops']);
     expect(server.requests).toHaveLength(1);
   });

@@ -7,18 +7,22 @@ const event = (type: string, data: string, lastEventId = '') => ({ type, data, l
 
 describe('parseJson', () => {
   it('parses each event data as JSON and keeps type and lastEventId', () => {
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('a-b|', { a: event('tick', '{"n":1}', '1'), b: event('message', '"hi"', '2') });
-      expectObservable(source.pipe(parseJson())).toBe('a-b|', {
-        a: { type: 'tick', data: { n: 1 }, lastEventId: '1' },
-        b: { type: 'message', data: 'hi', lastEventId: '2' },
-      });
-      expectSubscriptions(source.subscriptions).toBe('^--!');
-    });
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(
+      ({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('a-b|', { a: event('tick', '{"n":1}', '1'), b: event('message', '"hi"', '2') });
+        expectObservable(source.pipe(parseJson())).toBe('a-b|', {
+          a: { type: 'tick', data: { n: 1 }, lastEventId: '1' },
+          b: { type: 'message', data: 'hi', lastEventId: '2' },
+        });
+        expectSubscriptions(source.subscriptions).toBe('^--!');
+      },
+    );
   });
 
   it("fails with an SseParseError holding the raw data with onInvalid: 'error'", async () => {
-    const error = await lastValueFrom(of(event('tick', '{not json')).pipe(parseJson({ onInvalid: 'error' }))).catch((e: unknown) => e);
+    const error = await lastValueFrom(of(event('tick', '{not json')).pipe(parseJson({ onInvalid: 'error' }))).catch(
+      (e: unknown) => e,
+    );
     expect(isSseParseError(error)).toBe(true);
     if (!isSseParseError(error)) return;
     expect([error.data, error.eventType]).toEqual(['{not json', 'tick']);
@@ -41,19 +45,33 @@ describe('parseJson', () => {
   it('hands each bad payload to an onInvalid function and goes on; a throw from it fails the stream', async () => {
     const bad: string[] = [];
     const values = await lastValueFrom(
-      of(event('a', 'x'), event('b', '2'), event('c', 'y')).pipe(parseJson({ onInvalid: (error) => bad.push(error.data) }), toArray()),
+      of(event('a', 'x'), event('b', '2'), event('c', 'y')).pipe(
+        parseJson({ onInvalid: (error) => bad.push(error.data) }),
+        toArray(),
+      ),
     );
     expect(values.map((v) => v.type)).toEqual(['b']);
     expect(bad).toEqual(['x', 'y']);
     const stop = new Error('stop');
-    const thrown = await lastValueFrom(of(event('a', 'x'), event('b', '2')).pipe(parseJson({ onInvalid: () => { throw stop; } }), toArray())).catch((e: unknown) => e);
+    const thrown = await lastValueFrom(
+      of(event('a', 'x'), event('b', '2')).pipe(
+        parseJson({
+          onInvalid: () => {
+            throw stop;
+          },
+        }),
+        toArray(),
+      ),
+    ).catch((e: unknown) => e);
     expect(thrown).toBe(stop);
   });
 
   it("skips events that are not JSON silently with onInvalid: 'skip'", async () => {
     const report = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const values = await lastValueFrom(of(event('a', 'x'), event('b', '2')).pipe(parseJson({ onInvalid: 'skip' }), toArray()));
+      const values = await lastValueFrom(
+        of(event('a', 'x'), event('b', '2')).pipe(parseJson({ onInvalid: 'skip' }), toArray()),
+      );
       expect(values).toEqual([{ type: 'b', data: 2, lastEventId: '' }]);
       expect(report).not.toHaveBeenCalled();
     } finally {

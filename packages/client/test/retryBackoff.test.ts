@@ -1,6 +1,13 @@
 import { defer, Observable, of, Subject, throwError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { retryBackoff, SseHttpError, SseNetworkError, SseStreamEndedError, type RetryBackoffConfig, type RetryContext } from '../src/index.js';
+import {
+  retryBackoff,
+  SseHttpError,
+  SseNetworkError,
+  SseStreamEndedError,
+  type RetryBackoffConfig,
+  type RetryContext,
+} from '../src/index.js';
 
 const noState = { lastEventId: '', retryMs: undefined };
 const networkError = () => new SseNetworkError('down', noState);
@@ -41,7 +48,11 @@ afterEach(() => {
 
 describe('retryBackoff', () => {
   it('doubles the delay from initialDelayMs up to maxDelayMs', () => {
-    const result = run(Array.from({ length: 6 }, networkError), { initialDelayMs: 100, maxDelayMs: 1000, jitter: false });
+    const result = run(Array.from({ length: 6 }, networkError), {
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      jitter: false,
+    });
     vi.advanceTimersByTime(10_000);
     expect(result.delays()).toEqual([100, 200, 400, 800, 1000, 1000]);
     expect(result.completed()).toBe(true);
@@ -77,7 +88,11 @@ describe('retryBackoff', () => {
   });
 
   it('starts again from initialDelayMs after the source emits a value', () => {
-    const result = run([networkError(), networkError(), networkError()], { initialDelayMs: 100, jitter: false }, (attempt) => (attempt === 2 ? [1] : []));
+    const result = run(
+      [networkError(), networkError(), networkError()],
+      { initialDelayMs: 100, jitter: false },
+      (attempt) => (attempt === 2 ? [1] : []),
+    );
     vi.advanceTimersByTime(10_000);
     expect(result.delays()).toEqual([100, 200, 100]);
     expect(result.received).toEqual([1]);
@@ -91,7 +106,10 @@ describe('retryBackoff', () => {
   });
 
   it('follows Retry-After as an HTTP date on a 503', () => {
-    const result = run([httpError(503, { 'retry-after': new Date(5000).toUTCString() })], { initialDelayMs: 100, jitter: false });
+    const result = run([httpError(503, { 'retry-after': new Date(5000).toUTCString() })], {
+      initialDelayMs: 100,
+      jitter: false,
+    });
     vi.advanceTimersByTime(10_000);
     expect(result.delays()).toEqual([5000]);
   });
@@ -119,7 +137,9 @@ describe('retryBackoff', () => {
   });
 
   it('lets shouldRetry decide, falling back to the default rule on undefined', () => {
-    const shouldRetry = vi.fn(({ error }: RetryContext) => (error instanceof SseHttpError && error.status === 401 ? true : undefined));
+    const shouldRetry = vi.fn(({ error }: RetryContext) =>
+      error instanceof SseHttpError && error.status === 401 ? true : undefined,
+    );
     const result = run([httpError(401), networkError(), httpError(404)], { initialDelayMs: 1, shouldRetry });
     vi.advanceTimersByTime(100);
     expect(result.starts).toHaveLength(3);
@@ -194,10 +214,14 @@ describe('retryBackoff', () => {
 
   it('passes values and completion through untouched', () => {
     const values: number[] = [];
-    of(1, 2).pipe(retryBackoff()).subscribe((v) => values.push(v));
+    of(1, 2)
+      .pipe(retryBackoff())
+      .subscribe((v) => values.push(v));
     expect(values).toEqual([1, 2]);
     const errors: unknown[] = [];
-    throwError(() => httpError(400)).pipe(retryBackoff()).subscribe({ error: (e: unknown) => errors.push(e) });
+    throwError(() => httpError(400))
+      .pipe(retryBackoff())
+      .subscribe({ error: (e: unknown) => errors.push(e) });
     expect(errors).toHaveLength(1);
   });
 });

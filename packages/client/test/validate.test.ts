@@ -13,7 +13,9 @@ describe('validate', () => {
   });
 
   it("fails with an SseValidationError carrying the data and the issues with onInvalid: 'error'", async () => {
-    const error = await lastValueFrom(of(event({ n: 'x' })).pipe(validate(Tick, { onInvalid: 'error' }))).catch((e: unknown) => e);
+    const error = await lastValueFrom(of(event({ n: 'x' })).pipe(validate(Tick, { onInvalid: 'error' }))).catch(
+      (e: unknown) => e,
+    );
     expect(isSseValidationError(error)).toBe(true);
     if (!isSseValidationError(error)) return;
     expect(error.data).toEqual({ n: 'x' });
@@ -35,13 +37,17 @@ describe('validate', () => {
 
   it('hands an invalid event to an onInvalid function and goes on', async () => {
     const bad: unknown[] = [];
-    const values = await lastValueFrom(of(event({ n: 'x' }), event({ n: 2 })).pipe(validate(Tick, { onInvalid: (e) => bad.push(e.data) }), toArray()));
+    const values = await lastValueFrom(
+      of(event({ n: 'x' }), event({ n: 2 })).pipe(validate(Tick, { onInvalid: (e) => bad.push(e.data) }), toArray()),
+    );
     expect(values.map((v) => v.data.n)).toEqual([2]);
     expect(bad).toEqual([{ n: 'x' }]);
   });
 
   it("skips invalid events with onInvalid: 'skip'", async () => {
-    const values = await lastValueFrom(of(event({ n: 'x' }), event({ n: 2 })).pipe(validate(Tick, { onInvalid: 'skip' }), toArray()));
+    const values = await lastValueFrom(
+      of(event({ n: 'x' }), event({ n: 2 })).pipe(validate(Tick, { onInvalid: 'skip' }), toArray()),
+    );
     expect(values.map((v) => v.data.n)).toEqual([2]);
   });
 
@@ -50,7 +56,8 @@ describe('validate', () => {
       '~standard': {
         version: 1,
         vendor: 'test',
-        validate: (value) => new Promise((resolve) => setTimeout(() => resolve({ value: Number(value) }), value === 1 ? 30 : 0)),
+        validate: (value) =>
+          new Promise((resolve) => setTimeout(() => resolve({ value: Number(value) }), value === 1 ? 30 : 0)),
       },
     };
     const values = await lastValueFrom(of(event(1), event(2)).pipe(validate(slowFirst), toArray()));

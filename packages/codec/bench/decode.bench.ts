@@ -29,10 +29,14 @@ function workload(name: string, text: string, events: number, chunkSize = 16 * 1
   return { name, chunks: chunked(bytes, chunkSize), bytes: bytes.length, events };
 }
 
-const smallJson = (i: number) => JSON.stringify({ id: i, user: 'user' + (i % 100), text: 'hello world', ts: 1700000000000 + i });
+const smallJson = (i: number) =>
+  JSON.stringify({ id: i, user: 'user' + (i % 100), text: 'hello world', ts: 1700000000000 + i });
 const small = Array.from({ length: 100_000 }, (_, i) => `id: ${i}\nevent: msg\ndata: ${smallJson(i)}\n\n`).join('');
 const big = Array.from({ length: 200 }, (_, i) => `id: ${i}\ndata: ${'x'.repeat(64 * 1024 - 1)}${i % 10}\n\n`).join('');
-const multi = Array.from({ length: 20_000 }, (_, i) => Array.from({ length: 20 }, (_, l) => `data: line ${l} of ${i}\n`).join('') + '\n').join('');
+const multi = Array.from(
+  { length: 20_000 },
+  (_, i) => Array.from({ length: 20 }, (_, l) => `data: line ${l} of ${i}\n`).join('') + '\n',
+).join('');
 const small10k = small.slice(0, small.indexOf('id: 10000\n'));
 
 const workloads: Workload[] = [
@@ -81,8 +85,14 @@ function timePair(ours: () => number, peer: () => number, expected: number): [nu
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 const rows: string[] = [];
 for (const w of workloads) {
-  const [ours, peer] = timePair(() => runOurs(w), () => runPeer(w), w.events);
-  rows.push(`| ${w.name} | ${mbps(w.bytes, ours).toFixed(1)} | ${mbps(w.bytes, peer).toFixed(1)} | **${(peer / ours).toFixed(2)}x** |`);
+  const [ours, peer] = timePair(
+    () => runOurs(w),
+    () => runPeer(w),
+    w.events,
+  );
+  rows.push(
+    `| ${w.name} | ${mbps(w.bytes, ours).toFixed(1)} | ${mbps(w.bytes, peer).toFixed(1)} | **${(peer / ours).toFixed(2)}x** |`,
+  );
   console.log(rows.at(-1));
 }
 

@@ -22,8 +22,8 @@ const corpus = [
   'id: 7\0x\nretry: 12a\ndata\n\n',
   'data: 日本語 😀\r\revent: e\rdata: x\r\r',
 ].map((text) => utf8.encode(text));
-const tokens = ['data:', 'data: ', 'id:', 'event:', 'retry:', ':', '\r', '\n', '\r\n', '\uFEFF', '\0', '😀', 'x'].map((t) =>
-  utf8.encode(t),
+const tokens = ['data:', 'data: ', 'id:', 'event:', 'retry:', ':', '\r', '\n', '\r\n', '\uFEFF', '\0', '😀', 'x'].map(
+  (t) => utf8.encode(t),
 );
 
 function randomInput(): Uint8Array {

@@ -49,6 +49,9 @@ export class SseProtocolError extends SseError {
 export function isSseError(value: unknown): value is SseError {
   return (
     value instanceof SseError ||
-    (value instanceof Error && typeof value.name === 'string' && value.name.startsWith('Sse') && value.name.endsWith('Error'))
+    (value instanceof Error &&
+      typeof value.name === 'string' &&
+      value.name.startsWith('Sse') &&
+      value.name.endsWith('Error'))
   );
 }

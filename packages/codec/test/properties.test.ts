@@ -68,7 +68,11 @@ describe('codec properties', () => {
         }
         const decoded = decodeChunks([wire]);
         expect(decoded.events).toHaveLength(1);
-        expect(decoded.events[0]).toEqual({ type: event || 'message', data: data.replace(/\r\n|\r/g, '\n'), lastEventId: id });
+        expect(decoded.events[0]).toEqual({
+          type: event || 'message',
+          data: data.replace(/\r\n|\r/g, '\n'),
+          lastEventId: id,
+        });
         expect(decoded.retries).toEqual([]);
       }),
       { numRuns: 1000 },
@@ -79,7 +83,9 @@ describe('codec properties', () => {
     const sseish = fc.array(
       fc.oneof(
         fc.uint8Array({ maxLength: 12 }),
-        fc.constantFrom('data:', 'data: x', 'id: 1', 'id', 'event: e', 'retry: 5', ':c', '\r', '\n', '\r\n', '\uFEFF').map(utf8),
+        fc
+          .constantFrom('data:', 'data: x', 'id: 1', 'id', 'event: e', 'retry: 5', ':c', '\r', '\n', '\r\n', '\uFEFF')
+          .map(utf8),
       ),
       { maxLength: 30 },
     );

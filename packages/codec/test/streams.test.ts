@@ -27,7 +27,9 @@ describe('SseDecoderStream', () => {
   });
 
   it('errors the stream with a typed error when an event goes past maxEventSize', async () => {
-    const stream = streamOf([utf8('data: ' + 'x'.repeat(500) + '\n\n')]).pipeThrough(new SseDecoderStream({ maxEventSize: 100 }));
+    const stream = streamOf([utf8('data: ' + 'x'.repeat(500) + '\n\n')]).pipeThrough(
+      new SseDecoderStream({ maxEventSize: 100 }),
+    );
     await expect(collect(stream)).rejects.toBeInstanceOf(SseProtocolError);
   });
 

@@ -6,7 +6,10 @@ import { cutAt } from './helpers.js';
 describe('Utf8ChunkDecoder', () => {
   it('decodes any bytes cut anywhere exactly as a streaming TextDecoder does', () => {
     const bytes = fc.array(
-      fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0)),
+      fc.oneof(
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom(0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0),
+      ),
       { maxLength: 40 },
     );
     fc.assert(
@@ -15,7 +18,9 @@ describe('Utf8ChunkDecoder', () => {
           const array = Uint8Array.from(list);
           return fc.tuple(
             fc.constant(array),
-            fc.uniqueArray(fc.integer({ min: 0, max: array.length }), { maxLength: 10 }).map((c) => c.sort((a, b) => a - b)),
+            fc
+              .uniqueArray(fc.integer({ min: 0, max: array.length }), { maxLength: 10 })
+              .map((c) => c.sort((a, b) => a - b)),
           );
         }),
         ([array, cuts]) => {

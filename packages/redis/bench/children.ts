@@ -38,7 +38,12 @@ export function startChild(url: URL, args: string[]): ChildProcess {
 }
 
 /** The next message of `type` from `child` (after sending `command`, if given), or a timeout error. */
-export function next<T extends { type: string }>(child: ChildProcess, type: T['type'], command?: object, timeoutMs = 60_000): Promise<T> {
+export function next<T extends { type: string }>(
+  child: ChildProcess,
+  type: T['type'],
+  command?: object,
+  timeoutMs = 60_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.off('message', listener);

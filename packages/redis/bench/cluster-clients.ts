@@ -94,16 +94,24 @@ function onData(connection: Connection, chunk: Buffer): void {
 
 function open(port: number): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    const connection: Connection = { request: undefined as unknown as ClientRequest, carry: undefined, next: 0, closing: false };
-    connection.request = get({ host: '127.0.0.1', port, path: '/', agent, headers: { accept: 'text/event-stream' } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
-      res.on('data', (chunk: Buffer) => onData(connection, chunk));
-      res.on('error', () => undefined);
-      res.on('close', () => {
-        if (!connection.closing) closed++;
-      });
-      resolve(connection);
-    });
+    const connection: Connection = {
+      request: undefined as unknown as ClientRequest,
+      carry: undefined,
+      next: 0,
+      closing: false,
+    };
+    connection.request = get(
+      { host: '127.0.0.1', port, path: '/', agent, headers: { accept: 'text/event-stream' } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+        res.on('data', (chunk: Buffer) => onData(connection, chunk));
+        res.on('error', () => undefined);
+        res.on('close', () => {
+          if (!connection.closing) closed++;
+        });
+        resolve(connection);
+      },
+    );
     connection.request.on('error', (error) => (connection.closing ? undefined : reject(error)));
   });
 }
@@ -116,8 +124,12 @@ process.on('disconnect', () => process.exit(0));
 async function handle(command: ClientsCommand): Promise<void> {
   if (command.type === 'connect') {
     // Round-robin over the ports, 200 handshakes at a time.
-    const ports = Array.from({ length: command.perPort * command.ports.length }, (_, i) => command.ports[i % command.ports.length]!);
-    for (let i = 0; i < ports.length; i += 200) connections.push(...(await Promise.all(ports.slice(i, i + 200).map(open))));
+    const ports = Array.from(
+      { length: command.perPort * command.ports.length },
+      (_, i) => command.ports[i % command.ports.length]!,
+    );
+    for (let i = 0; i < ports.length; i += 200)
+      connections.push(...(await Promise.all(ports.slice(i, i + 200).map(open))));
     reply({ type: 'connected', n: connections.length });
   } else if (command.type === 'expect') {
     expected = command.events * connections.length;

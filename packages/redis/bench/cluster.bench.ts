@@ -50,7 +50,6 @@ atCleanUp(() => void redisServer?.kill());
 /** A connection of this process for `INFO cpu`. */
 let monitor: Redis | undefined;
 
-
 // ------------------------------------------------------------------ one phase
 interface Phase {
   events: number;
@@ -79,7 +78,11 @@ interface Cluster {
 /** One measured run: paced (one event every `pacedMs`) or, without it, at full throughput. */
 async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: number): Promise<Phase> {
   const events = pacedMs === undefined ? FULL_EVENTS : PACED_EVENTS;
-  await Promise.all(clients.map((c) => next(c, 'expecting', { type: 'expect', events, timeoutMs: PHASE_TIMEOUT_MS } satisfies ClientsCommand)));
+  await Promise.all(
+    clients.map((c) =>
+      next(c, 'expecting', { type: 'expect', events, timeoutMs: PHASE_TIMEOUT_MS } satisfies ClientsCommand),
+    ),
+  );
   const mins = clients.map(() => 0);
   const listeners = clients.map((client, i) => {
     const listener = (message: ClientsReply): void => {
@@ -88,7 +91,9 @@ async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: num
     client.on('message', listener);
     return listener;
   });
-  const done = Promise.all(clients.map((c) => next<Extract<ClientsReply, { type: 'done' }>>(c, 'done', undefined, PHASE_TIMEOUT_MS + 10_000)));
+  const done = Promise.all(
+    clients.map((c) => next<Extract<ClientsReply, { type: 'done' }>>(c, 'done', undefined, PHASE_TIMEOUT_MS + 10_000)),
+  );
 
   const cpuBefore = await cpuMs(cluster);
   const start = now();
@@ -110,7 +115,7 @@ async function runPhase(cluster: Cluster, clients: ChildProcess[], pacedMs?: num
     }
   }
   const results = await done;
-  clients.forEach((client, i) => client.off('message', listeners[i]!));
+  for (const [i, client] of clients.entries()) client.off('message', listeners[i]!);
   const cpuAfter = await cpuMs(cluster);
 
   const received = results.reduce((sum, r) => sum + r.received, 0);
@@ -143,7 +148,10 @@ async function cpuMs(cluster: Cluster): Promise<{ servers: number; redis: number
   const states = await statuses(cluster);
   const info = await monitor!.info('cpu');
   const seconds = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
-  return { servers: states.reduce((sum, s) => sum + s.cpuMs, 0), redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000 };
+  return {
+    servers: states.reduce((sum, s) => sum + s.cpuMs, 0),
+    redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000,
+  };
 }
 
 // ------------------------------------------------------------------ setup
@@ -151,13 +159,19 @@ type Status = Extract<InstanceReply, { type: 'status' }>;
 
 /** Every instance's status, in order. */
 function statuses(cluster: Cluster): Promise<Status[]> {
-  return Promise.all(cluster.instances.map((i) => next<Status>(i, 'status', { type: 'status' } satisfies InstanceCommand)));
+  return Promise.all(
+    cluster.instances.map((i) => next<Status>(i, 'status', { type: 'status' } satisfies InstanceCommand)),
+  );
 }
 
 async function startCluster(mode: Mode, port: number): Promise<Cluster> {
   const args = mode === 'redis' ? ['redis', String(port), STREAM] : ['local'];
-  const instances = Array.from({ length: INSTANCES }, () => startChild(new URL('./cluster-instance.ts', import.meta.url), args));
-  const ports = (await Promise.all(instances.map((i) => next<Extract<InstanceReply, { type: 'listening' }>>(i, 'listening')))).map((r) => r.port);
+  const instances = Array.from({ length: INSTANCES }, () =>
+    startChild(new URL('./cluster-instance.ts', import.meta.url), args),
+  );
+  const ports = (
+    await Promise.all(instances.map((i) => next<Extract<InstanceReply, { type: 'listening' }>>(i, 'listening')))
+  ).map((r) => r.port);
   if (mode === 'local') {
     return {
       mode,
@@ -165,7 +179,8 @@ async function startCluster(mode: Mode, port: number): Promise<Cluster> {
       ports,
       publishRange: async (from, to) => {
         const sentAt = now();
-        for (const instance of instances) instance.send({ type: 'publish', from, to, sentAt } satisfies InstanceCommand);
+        for (const instance of instances)
+          instance.send({ type: 'publish', from, to, sentAt } satisfies InstanceCommand);
       },
       close: () => undefined,
     };
@@ -187,7 +202,11 @@ async function startCluster(mode: Mode, port: number): Promise<Cluster> {
 
 async function connectAll(cluster: Cluster, clients: ChildProcess[]): Promise<void> {
   const perPort = CLIENTS_PER_INSTANCE / clients.length;
-  await Promise.all(clients.map((c) => next(c, 'connected', { type: 'connect', ports: cluster.ports, perPort } satisfies ClientsCommand)));
+  await Promise.all(
+    clients.map((c) =>
+      next(c, 'connected', { type: 'connect', ports: cluster.ports, perPort } satisfies ClientsCommand),
+    ),
+  );
   await until(`${cluster.mode} instances to hold ${CLIENTS_PER_INSTANCE} clients each`, async () => {
     const states = await statuses(cluster);
     return states.every((s) => s.connections === CLIENTS_PER_INSTANCE && (s.hub === 'local' || s.hub === 'connected'));
@@ -210,7 +229,8 @@ async function disconnectAll(cluster: Cluster, clients: ChildProcess[]): Promise
 
 // ------------------------------------------------------------------ main
 const openFiles = Number(execSync('sh -c "ulimit -n"').toString().trim());
-if (openFiles < CLIENTS + 1000) throw new Error(`ulimit -n is ${openFiles}: raise it to ${CLIENTS + 1000} or more (ulimit -n 20000)`);
+if (openFiles < CLIENTS + 1000)
+  throw new Error(`ulimit -n is ${openFiles}: raise it to ${CLIENTS + 1000} or more (ulimit -n 20000)`);
 const redisVersion = /v=(\S+)/.exec(execSync('redis-server --version').toString())?.[1] ?? 'unknown';
 
 const phases = (): Record<PhaseName, Phase[]> => ({ paced100: [], paced20: [], full: [] });
@@ -221,7 +241,9 @@ try {
   monitor = new Redis({ host: '127.0.0.1', port: redisServer.port });
   const [redis, local] = [await startCluster('redis', redisServer.port), await startCluster('local', redisServer.port)];
   clusters.push(redis, local);
-  const clients = Array.from({ length: CLIENT_PROCESSES }, () => startChild(new URL('./cluster-clients.ts', import.meta.url), []));
+  const clients = Array.from({ length: CLIENT_PROCESSES }, () =>
+    startChild(new URL('./cluster-clients.ts', import.meta.url), []),
+  );
   for (let round = 0; round < ROUNDS; round++) {
     const order: Mode[] = round % 2 === 0 ? ['redis', 'local'] : ['local', 'redis'];
     for (const mode of order) {
@@ -235,7 +257,10 @@ try {
       await disconnectAll(cluster, clients);
       for (const [name, p] of Object.entries(measured) as [PhaseName, Phase][]) {
         results[mode][name].push(p);
-        const trouble = p.errors || p.closed || p.timedOut ? ` (errors ${p.errors}, closed ${p.closed}, timed out ${p.timedOut})` : '';
+        const trouble =
+          p.errors || p.closed || p.timedOut
+            ? ` (errors ${p.errors}, closed ${p.closed}, timed out ${p.timedOut})`
+            : '';
         console.log(
           `round ${round} ${mode} ${name}: ${p.received}/${p.expected}${trouble}, ${Math.round(p.deliveriesPerSecond)}/s, p50 ${p.p50.toFixed(1)} p99 ${p.p99.toFixed(1)} ms, server CPU ${p.serverCpuUs.toFixed(2)} us/delivery, redis ${p.redisCpuUs.toFixed(0)} us/event`,
         );
@@ -265,7 +290,8 @@ const row = (mode: Mode, label: string): string =>
 const signed = (n: number): string => (n >= 0 ? `+${ms(n)}` : ms(n));
 const added = (phase: PhaseName): string =>
   `${signed(m('redis', phase, 'p50') - m('local', phase, 'p50'))} / ${signed(m('redis', phase, 'p99') - m('local', phase, 'p99'))}`;
-const ratio = (phase: PhaseName, key: Key): string => `${(m('redis', phase, key) / m('local', phase, key)).toFixed(2)}x`;
+const ratio = (phase: PhaseName, key: Key): string =>
+  `${(m('redis', phase, key) / m('local', phase, key)).toFixed(2)}x`;
 const section = [
   `## sse-rx-redis scale-out: 3 instances x 1,000 HTTP clients`,
   ``,

@@ -46,7 +46,16 @@ async function run(port: number, subscribersPerHub: number): Promise<Row> {
       }),
     ),
   );
-  await Promise.all(hubs.map((hub) => firstValueFrom(hub.state$.pipe(filter((s) => s === 'connected'), timeout(10_000)))));
+  await Promise.all(
+    hubs.map((hub) =>
+      firstValueFrom(
+        hub.state$.pipe(
+          filter((s) => s === 'connected'),
+          timeout(10_000),
+        ),
+      ),
+    ),
+  );
 
   const start = performance.now();
   for (let sent = 0; sent < EVENTS; sent += WINDOW) {
@@ -55,7 +64,10 @@ async function run(port: number, subscribersPerHub: number): Promise<Row> {
     );
     await Promise.all(batch);
   }
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('bench timed out')), 60_000))]);
+  await Promise.race([
+    done,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('bench timed out')), 60_000)),
+  ]);
   const seconds = (performance.now() - start) / 1000;
 
   for (const subscription of subscriptions) subscription.unsubscribe();

@@ -10,7 +10,10 @@ const RESULTS = new URL('./results.md', import.meta.url);
 export function writeResultsSection(section: string): void {
   const heading = section.split('\n', 1)[0]!;
   const old = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
-  const sections = old.split(/\n(?=## )/).map((s) => s.trim()).filter((s) => s !== '');
+  const sections = old
+    .split(/\n(?=## )/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const at = sections.findIndex((s) => s.split('\n', 1)[0] === heading);
   if (at === -1) sections.push(section.trim());
   else sections[at] = section.trim();

@@ -83,7 +83,8 @@ export interface StreamHub {
 export function createStreamHub(options: StreamHubOptions): StreamHub {
   const { redis, stream, blockMs = 5000, count = 500, onTrimmed } = options;
   const connectionName = options.connectionName ?? `sse-rx-redis:${stream}`;
-  if (!Number.isInteger(blockMs) || blockMs < 0) throw new TypeError(`blockMs must be an integer >= 0, got ${blockMs}.`);
+  if (!Number.isInteger(blockMs) || blockMs < 0)
+    throw new TypeError(`blockMs must be an integer >= 0, got ${blockMs}.`);
   if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be an integer >= 1, got ${count}.`);
   const state = new BehaviorSubject<StreamHubState>('idle');
   const live$ = readLoop({ redis, stream, blockMs, count, connectionName, setState: (s) => state.next(s) }).pipe(

@@ -37,7 +37,9 @@ describe.skipIf(!redisServerAvailable)('createStreamHub', () => {
   it('runs one read loop connection per hub whatever the number of subscribers', async () => {
     const name = 'loops-test';
     const hubs = [0, 1, 2].map(() => createStreamHub({ redis: client(), stream: 'loops', connectionName: name }));
-    const subscriptions: Subscription[] = hubs.flatMap((hub) => Array.from({ length: 20 }, () => hub.stream().subscribe()));
+    const subscriptions: Subscription[] = hubs.flatMap((hub) =>
+      Array.from({ length: 20 }, () => hub.stream().subscribe()),
+    );
     await Promise.all(hubs.map((hub) => whenState(hub, 'connected')));
     expect(await connectionsNamed(publisher, name)).toBe(3);
     for (const subscription of subscriptions) subscription.unsubscribe();

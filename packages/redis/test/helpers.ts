@@ -16,7 +16,12 @@ export function collect<T>(source$: Observable<T>, count: number, ms = 10_000): 
 
 /** Resolves when the hub's read loop is in `state`. */
 export function whenState(hub: StreamHub, state: string, ms = 10_000): Promise<unknown> {
-  return firstValueFrom(hub.state$.pipe(filter((s) => s === state), timeout(ms)));
+  return firstValueFrom(
+    hub.state$.pipe(
+      filter((s) => s === state),
+      timeout(ms),
+    ),
+  );
 }
 
 /** The number of connections of the server named `name` (`CLIENT LIST`). */

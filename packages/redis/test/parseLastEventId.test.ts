@@ -10,7 +10,9 @@ describe('parseLastEventId', () => {
   it('returns the canonical stream id, leading zeros removed', () => {
     expect(parseLastEventId('1700000000000-0')).toBe('1700000000000-0');
     expect(parseLastEventId('0001700000000000-07')).toBe('1700000000000-7');
-    expect(parseLastEventId('18446744073709551615-18446744073709551615')).toBe('18446744073709551615-18446744073709551615');
+    expect(parseLastEventId('18446744073709551615-18446744073709551615')).toBe(
+      '18446744073709551615-18446744073709551615',
+    );
   });
 
   it('throws a malformed-id SseResumeError with status 400 for anything else', () => {

@@ -32,7 +32,9 @@ describe.skipIf(!redisServerAvailable)('resuming from a Last-Event-ID', () => {
       );
       runs.push(
         received.then((messages) => {
-          expect(messages.map((m) => Number(m.data))).toEqual(Array.from({ length: last - from }, (_, i) => from + 1 + i));
+          expect(messages.map((m) => Number(m.data))).toEqual(
+            Array.from({ length: last - from }, (_, i) => from + 1 + i),
+          );
         }),
       );
       await new Promise((resolve) => setTimeout(resolve, 15));
@@ -73,7 +75,8 @@ describe.skipIf(!redisServerAvailable)('resuming from a Last-Event-ID', () => {
 
   it('sends a reset event and calls onTrimmed when the id is older than the trimmed history', async () => {
     const ids: string[] = [];
-    for (let n = 0; n < 30; n++) ids.push(await publish(suite.publisher, 'trim', { data: String(n) }, { maxLen: 10, exact: true }));
+    for (let n = 0; n < 30; n++)
+      ids.push(await publish(suite.publisher, 'trim', { data: String(n) }, { maxLen: 10, exact: true }));
     const trimmed: SseResumeError[] = [];
     const hub = createStreamHub({ redis: suite.redis, stream: 'trim', onTrimmed: (error) => trimmed.push(error) });
     const stream$ = hub.stream(ids[2]).pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
@@ -88,7 +91,8 @@ describe.skipIf(!redisServerAvailable)('resuming from a Last-Event-ID', () => {
 
   it('replays without a reset when the id is still inside the trimmed history', async () => {
     const ids: string[] = [];
-    for (let n = 0; n < 30; n++) ids.push(await publish(suite.publisher, 'kept', { data: String(n) }, { maxLen: 10, exact: true }));
+    for (let n = 0; n < 30; n++)
+      ids.push(await publish(suite.publisher, 'kept', { data: String(n) }, { maxLen: 10, exact: true }));
     const hub = createStreamHub({ redis: suite.redis, stream: 'kept', onTrimmed: () => expect.fail('not trimmed') });
     const messages = await collect(hub.stream(ids[25]), 4);
     expect(messages.map((m) => m.data)).toEqual(['26', '27', '28', '29']);

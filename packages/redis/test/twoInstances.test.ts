@@ -34,7 +34,10 @@ function startInstance(redis: Redis): Promise<Server> {
 async function readEvents(server: Server, count: number, lastEventId?: string): Promise<SseEvent[]> {
   const controller = new AbortController();
   const headers: Record<string, string> = lastEventId ? { 'last-event-id': lastEventId } : {};
-  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { headers, signal: controller.signal });
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+    headers,
+    signal: controller.signal,
+  });
   const events: SseEvent[] = [];
   const decoder = new SseDecoder({ onEvent: (event) => events.push(event) });
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();

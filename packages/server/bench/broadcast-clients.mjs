@@ -28,8 +28,7 @@ function onData(conn, chunk) {
   const buf = conn.carry ? Buffer.concat([conn.carry, chunk]) : chunk;
   const t = now();
   let pos = 0;
-  let end;
-  while ((end = buf.indexOf(SEP, pos)) !== -1) {
+  for (let end = buf.indexOf(SEP, pos); end !== -1; end = buf.indexOf(SEP, pos)) {
     const mark = buf.indexOf(MARK, pos);
     if (mark !== -1 && mark < end && expected > 0) {
       const sent = Number.parseFloat(buf.toString('latin1', mark + MARK.length, mark + MARK.length + 20));

@@ -53,7 +53,11 @@ async function start(kind: Kind): Promise<Contender> {
   } else if (kind === 'raw node:http') {
     const responses = new Set<import('node:http').ServerResponse>();
     handler = (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       res.flushHeaders();
       responses.add(res);
       res.on('close', () => responses.delete(res));
@@ -111,7 +115,12 @@ if (process.argv[2] === 'memory') {
       await sleep(300);
       await settle();
       const after = process.memoryUsage();
-      process.send!({ type: 'measured', rss: after.rss - before.rss, heap: after.heapUsed - before.heapUsed, n: contender.sockets.size });
+      process.send!({
+        type: 'measured',
+        rss: after.rss - before.rss,
+        heap: after.heapUsed - before.heapUsed,
+        n: contender.sockets.size,
+      });
     } else if (msg.type === 'exit') {
       contender.close();
       process.exit(0);
@@ -180,7 +189,8 @@ async function main(): Promise<void> {
           await sleep(LAT_INTERVAL);
         }
         const l = await latDone;
-        if (l.timedOut || l.received !== N * LAT_EVENTS) throw new Error(`${c.kind}: latency phase got ${l.received}/${N * LAT_EVENTS}`);
+        if (l.timedOut || l.received !== N * LAT_EVENTS)
+          throw new Error(`${c.kind}: latency phase got ${l.received}/${N * LAT_EVENTS}`);
         lat.get(c.kind)!.push(l);
 
         // Throughput: as fast as the sockets take it; batches of 10 events, then wait while any
@@ -199,13 +209,16 @@ async function main(): Promise<void> {
           }
         }
         const d = await thrDone;
-        if (d.timedOut || d.received !== N * EVENTS) throw new Error(`${c.kind}: throughput phase got ${d.received}/${N * EVENTS}`);
+        if (d.timedOut || d.received !== N * EVENTS)
+          throw new Error(`${c.kind}: throughput phase got ${d.received}/${N * EVENTS}`);
         thr.get(c.kind)!.push((N * EVENTS) / ((d.lastReceipt - t0) / 1000));
         load.get(c.kind)!.push(d);
 
         await request(clients, { type: 'disconnect' }, 'disconnected');
         while (c.sockets.size > 0) await sleep(10);
-        console.log(`N=${N} round ${round} ${c.kind}: ${Math.round(thr.get(c.kind)!.at(-1)!)} events/s, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`);
+        console.log(
+          `N=${N} round ${round} ${c.kind}: ${Math.round(thr.get(c.kind)!.at(-1)!)} events/s, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`,
+        );
       }
     }
     for (const c of contenders) c.close();
@@ -227,7 +240,10 @@ async function main(): Promise<void> {
     }
 
     const median = (list: number[]) => [...list].sort((a, b) => a - b)[list.length >> 1]!;
-    const medianOf = (list: { p50: number; p99: number }[]) => ({ p50: median(list.map((x) => x.p50)), p99: median(list.map((x) => x.p99)) });
+    const medianOf = (list: { p50: number; p99: number }[]) => ({
+      p50: median(list.map((x) => x.p50)),
+      p99: median(list.map((x) => x.p99)),
+    });
     const rate = (k: Kind) => median(thr.get(k)!);
     const memOf = (k: Kind) => median(mem.get(k)!);
     const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -267,7 +283,7 @@ async function main(): Promise<void> {
       '`sendEvents(req, res, log.stream(readLastEventId(req)))` (default 1 MiB backpressure bound, policy `close`), from the built',
       "package's `dist` as users run it (not `src` through tsx, whose keepNames adds a property table to every closure);",
       '(b) raw node:http writing the same pre-encoded `Buffer` to every response in a loop (the physical limit);',
-      '(c) better-sse `createChannel()` + `createSession(req, res)` + `channel.register()` + `channel.broadcast(data, \'message\')`',
+      "(c) better-sse `createChannel()` + `createSession(req, res)` + `channel.register()` + `channel.broadcast(data, 'message')`",
       '(string serializer, no keep-alive timer or retry field, so it writes the same data as the others).',
       'The contenders run one after the other, in a rotating order each round; only one has clients at a time.',
       'Throughput = deliveries / (receipt of the last event - first send). Publishing goes in batches of 10 events and pauses',

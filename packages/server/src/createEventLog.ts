@@ -138,7 +138,11 @@ export function createEventLog(source$: Observable<SseMessage>, config: EventLog
         const backlog = lastEventId ? after(lastEventId) : [];
         if (backlog === undefined) {
           config.onReset?.(lastEventId!);
-          subscriber.next({ event: 'reset', data: JSON.stringify({ lastEventId: echo(lastEventId!) }), id: String(lastSeq) });
+          subscriber.next({
+            event: 'reset',
+            data: JSON.stringify({ lastEventId: echo(lastEventId!) }),
+            id: String(lastSeq),
+          });
         } else if (backlog.length > 0) {
           client.nextSeq = backlog[0]!.seq;
         }

@@ -80,7 +80,11 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
 
   const refuse = (status: 429 | 503, message: string): Refusal => {
     totals.refusedStreams++;
-    return { status, headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message }) };
+    return {
+      status,
+      headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ message }),
+    };
   };
   // A throwing key function must not crash the sink: the stream is then not limited per key.
   const keyOf = (request: SseRequest): string | undefined => {

@@ -26,6 +26,7 @@ export interface ReadLastEventIdConfig {
 }
 
 // Ids come from the client: C0 controls and DEL never belong in one (the codec could not send them back).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
@@ -57,7 +58,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * @public
  */
 export function readLastEventId(request: SseRequest, config: ReadLastEventIdConfig = {}): string | undefined {
-  const header = request.headers instanceof Headers ? request.headers.get('last-event-id') : request.headers['last-event-id'];
+  const header =
+    request.headers instanceof Headers ? request.headers.get('last-event-id') : request.headers['last-event-id'];
   const value = typeof header === 'string' ? header : queryParameter(request.url);
   if (value === null) return undefined;
   const maxLength = config.maxLength ?? 256;

@@ -3,12 +3,15 @@ import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventLog } from '../src/index.js';
 
-const data = (messages: SseMessage[]) => messages.map((message) => `${message.id ?? '-'}:${message.data ?? message.comment}`);
+const data = (messages: SseMessage[]) =>
+  messages.map((message) => `${message.id ?? '-'}:${message.data ?? message.comment}`);
 
 function setup(config?: Parameters<typeof createEventLog>[1]) {
   const source = new Subject<SseMessage>();
   const log = createEventLog(source, config);
-  const publish = (...texts: string[]) => texts.forEach((text) => source.next({ data: text }));
+  const publish = (...texts: string[]) => {
+    for (const text of texts) source.next({ data: text });
+  };
   return { source, log, publish };
 }
 
@@ -151,9 +154,23 @@ describe('createEventLog', () => {
   it('answers a huge or malformed id with a reset, never with the whole backlog', () => {
     const { log, publish } = setup();
     publish('a', 'b', 'c');
-    for (const id of ['9'.repeat(100_000), 'x'.repeat(100_000), '-1', '1e2', '0x1', ' 1', '1\n2', '\u0000', 'NaN', 'Infinity']) {
+    for (const id of [
+      '9'.repeat(100_000),
+      'x'.repeat(100_000),
+      '-1',
+      '1e2',
+      '0x1',
+      ' 1',
+      '1\n2',
+      '\u0000',
+      'NaN',
+      'Infinity',
+    ]) {
       const got: SseMessage[] = [];
-      log.stream(id).subscribe((message) => got.push(message)).unsubscribe();
+      log
+        .stream(id)
+        .subscribe((message) => got.push(message))
+        .unsubscribe();
       expect(got).toHaveLength(1);
       const echoed = id.length > 64 ? `${id.slice(0, 64)}…` : id;
       expect(got[0]).toEqual({ event: 'reset', data: JSON.stringify({ lastEventId: echoed }), id: '3' });
@@ -168,7 +185,10 @@ describe('createEventLog', () => {
     const pair = `${'z'.repeat(63)}😀tail`;
     const echoed = [huge, pair, 'q'.repeat(64)].map((id) => {
       let data = '';
-      log.stream(id).subscribe((message) => (data = message.data ?? '')).unsubscribe();
+      log
+        .stream(id)
+        .subscribe((message) => (data = message.data ?? ''))
+        .unsubscribe();
       return (JSON.parse(data) as { lastEventId: string }).lastEventId;
     });
     expect(echoed).toEqual([`${'y'.repeat(64)}…`, `${'z'.repeat(63)}…`, 'q'.repeat(64)]);

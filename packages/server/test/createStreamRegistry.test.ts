@@ -103,7 +103,11 @@ describe('createStreamRegistry', () => {
       map(() => ({ data: payload })),
     );
     server = await listen(
-      (req, res) => void sendEvents(req, res, fast$, { registry, backpressure: { policy: 'drop-oldest', maxBufferBytes: 100_000 } }),
+      (req, res) =>
+        void sendEvents(req, res, fast$, {
+          registry,
+          backpressure: { policy: 'drop-oldest', maxBufferBytes: 100_000 },
+        }),
     );
     const socket = connect(server.port, '127.0.0.1');
     socket.write('GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
@@ -125,7 +129,9 @@ describe('createStreamRegistry', () => {
       mergeMap(() => range(10)),
       map(() => ({ data: payload })),
     );
-    server = await listen((req, res) => void sendEvents(req, res, fast$, { registry, backpressure: { maxBufferBytes: 65_536 } }));
+    server = await listen(
+      (req, res) => void sendEvents(req, res, fast$, { registry, backpressure: { maxBufferBytes: 65_536 } }),
+    );
     const socket = connect(server.port, '127.0.0.1');
     socket.write('GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
     socket.pause();
@@ -156,7 +162,10 @@ describe('createStreamRegistry', () => {
   });
 
   it('refuses streams over maxStreamsPerKey with 429, per key', async () => {
-    const registry = createStreamRegistry({ maxStreamsPerKey: 2, key: (req) => String(req.headers instanceof Headers ? req.headers.get('x-user') : req.headers['x-user']) });
+    const registry = createStreamRegistry({
+      maxStreamsPerKey: 2,
+      key: (req) => String(req.headers instanceof Headers ? req.headers.get('x-user') : req.headers['x-user']),
+    });
     const ticks = counted(NEVER);
     const { url } = await serve(registry, ticks.source$);
     const alice = [client(url, { 'x-user': 'alice' }), client(url, { 'x-user': 'alice' })];
@@ -194,7 +203,10 @@ describe('createStreamRegistry', () => {
     expect(registry.metrics().openStreams).toBe(1);
     await registry.shutdown({ deadlineMs: 20 });
     expect(registry.metrics().openStreams).toBe(0);
-    const error = await response.body!.getReader().read().catch((reason: unknown) => reason);
+    const error = await response
+      .body!.getReader()
+      .read()
+      .catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(SseShutdownError);
     expect((error as SseShutdownError).deadlineMs).toBe(20);
   });
@@ -206,7 +218,9 @@ describe('createStreamRegistry', () => {
       },
     });
     let done: Promise<void> | undefined;
-    const source$ = new Observable<SseMessage>(() => void (done = registry.shutdown({ retryMs: 10, jitterMs: 0 })));
+    const source$ = new Observable<SseMessage>(() => {
+      done = registry.shutdown({ retryMs: 10, jitterMs: 0 });
+    });
     server = await listen((req, res) => void sendEvents(req, res, source$, { registry }));
     const { text } = await fetch(server.url).then(async (response) => ({ text: await response.text() }));
     expect(text).toBe('retry: 10\n\n');

@@ -30,7 +30,10 @@ export async function listen(handler: RequestListener): Promise<TestServer> {
 }
 
 /** Fetches `url` and returns the status, headers and the whole body as text. */
-export async function fetchText(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; text: string }> {
+export async function fetchText(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; headers: Headers; text: string }> {
   const response = await fetch(url, init);
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
@@ -72,7 +75,9 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
 /** A node:http server that answers every request with the Web `Response` of `handler`, as Hono's Node adapter does. */
 export function listenFetch(handler: (request: Request) => Response | Promise<Response>): Promise<TestServer> {
   return listen(async (req, res) => {
-    const response = await handler(new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers: req.headers as HeadersInit }));
+    const response = await handler(
+      new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers: req.headers as HeadersInit }),
+    );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.flushHeaders();
     if (response.body) pipeline(Readable.fromWeb(response.body as NodeReadableStream), res, () => undefined);

@@ -8,7 +8,16 @@ describe('httpStatusOf', () => {
   });
 
   it('ignores anything else', () => {
-    for (const error of [new Error('x'), { status: 200 }, { status: 600 }, { status: '404' }, { status: 404.5 }, null, undefined, 'x'])
+    for (const error of [
+      new Error('x'),
+      { status: 200 },
+      { status: 600 },
+      { status: '404' },
+      { status: 404.5 },
+      null,
+      undefined,
+      'x',
+    ])
       expect(httpStatusOf(error)).toBeUndefined();
   });
 });

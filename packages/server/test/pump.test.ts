@@ -33,17 +33,28 @@ describe('pump', () => {
 
   it('sends a generic error event on a source error, never the stack', () => {
     const target = connection();
-    pump(throwError(() => new Error('secret')), target);
+    pump(
+      throwError(() => new Error('secret')),
+      target,
+    );
     expect(target.text.join('')).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
     expect(target.state.ended).toBe(true);
   });
 
   it('lets mapError choose the data, or skip the error event', () => {
     const mapped = connection();
-    pump(throwError(() => new Error('gone')), mapped, { mapError: (e) => (e as Error).message });
+    pump(
+      throwError(() => new Error('gone')),
+      mapped,
+      { mapError: (e) => (e as Error).message },
+    );
     expect(mapped.text.join('')).toBe('event: error\ndata: gone\n\n');
     const silent = connection();
-    pump(throwError(() => new Error('gone')), silent, { mapError: () => undefined });
+    pump(
+      throwError(() => new Error('gone')),
+      silent,
+      { mapError: () => undefined },
+    );
     expect(silent.text).toEqual([]);
     expect(silent.state.ended).toBe(true);
   });

@@ -28,8 +28,12 @@ describe('readLastEventId', () => {
     const reports: string[] = [];
     const onInvalid = (value: string, reason: string) => reports.push(`${value.length}:${reason}`);
     const longest = '7'.repeat(256);
-    expect(readLastEventId(new Request('http://x/', { headers: { 'last-event-id': longest } }), { onInvalid })).toBe(longest);
-    expect(readLastEventId(new Request('http://x/', { headers: { 'last-event-id': longest + '7' } }), { onInvalid })).toBeUndefined();
+    expect(readLastEventId(new Request('http://x/', { headers: { 'last-event-id': longest } }), { onInvalid })).toBe(
+      longest,
+    );
+    expect(
+      readLastEventId(new Request('http://x/', { headers: { 'last-event-id': longest + '7' } }), { onInvalid }),
+    ).toBeUndefined();
     expect(readLastEventId(new Request(`http://x/?lastEventId=${'1'.repeat(300)}`), { onInvalid })).toBeUndefined();
     expect(readLastEventId(new Request('http://x/?lastEventId=12345'), { maxLength: 4, onInvalid })).toBeUndefined();
     expect(reports).toEqual(['257:too-long', '300:too-long', '5:too-long']);
@@ -41,7 +45,9 @@ describe('readLastEventId', () => {
     for (const query of ['a%00b', '1%0A2', '1%0D', '%7F', '%1B[31m']) {
       expect(readLastEventId(new Request(`http://x/?lastEventId=${query}`), { onInvalid })).toBeUndefined();
     }
-    expect(readLastEventId(new Request('http://x/', { headers: { 'last-event-id': 'a\tb' } }), { onInvalid })).toBeUndefined();
+    expect(
+      readLastEventId(new Request('http://x/', { headers: { 'last-event-id': 'a\tb' } }), { onInvalid }),
+    ).toBeUndefined();
     expect(reasons).toEqual(Array(6).fill('control-character'));
     expect(readLastEventId(new Request('http://x/?lastEventId=caf%C3%A9%20%F0%9F%98%80'))).toBe('café 😀');
   });
@@ -57,7 +63,9 @@ describe('readLastEventId', () => {
     const invalid: string[] = [];
     server = await listen((req, res) => {
       // /raw hands the unchecked value to the log, which answers with a reset.
-      const id = req.url?.startsWith('/raw') ? (req.headers['last-event-id'] as string | undefined) : readLastEventId(req, { onInvalid: (_, why) => invalid.push(why) });
+      const id = req.url?.startsWith('/raw')
+        ? (req.headers['last-event-id'] as string | undefined)
+        : readLastEventId(req, { onInvalid: (_, why) => invalid.push(why) });
       sendEvents(req, res, log.stream(id));
     });
     for (let n = 0; n < 50; n++) source.next({ data: `e${n}` });

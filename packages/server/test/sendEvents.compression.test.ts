@@ -17,7 +17,11 @@ afterEach(async () => {
 });
 
 /** An Express 4 app behind the `compression` middleware that streams `source` at `/`. */
-async function listenCompressed(source: Subject<SseMessage>, config: SendEventsConfig = {}, removeFlush = false): Promise<number> {
+async function listenCompressed(
+  source: Subject<SseMessage>,
+  config: SendEventsConfig = {},
+  removeFlush = false,
+): Promise<number> {
   const app = express();
   app.use(compression());
   app.get('/', (req, res) => {
@@ -65,7 +69,13 @@ describe('sendEvents behind Express compression', () => {
       // The stream stays open: only a flush can have pushed this event out of zlib.
       await until(() => decode(client.text()).events.length === n, 1000);
     }
-    expect(decode(client.text()).events.map((event) => event.data)).toEqual(['event 1', 'event 2', 'event 3', 'event 4', 'event 5']);
+    expect(decode(client.text()).events.map((event) => event.data)).toEqual([
+      'event 1',
+      'event 2',
+      'event 3',
+      'event 4',
+      'event 5',
+    ]);
     expect(client.response.complete).toBe(false);
     client.close();
     await until(() => !source.observed);

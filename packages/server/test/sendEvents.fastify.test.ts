@@ -15,7 +15,15 @@ describe('sendEvents with Fastify', () => {
     app = Fastify();
     app.get('/ticks', (request, reply) => {
       reply.hijack();
-      sendEvents(request.raw, reply.raw, interval(1).pipe(take(2), map((n) => ({ n })), asMessage()));
+      sendEvents(
+        request.raw,
+        reply.raw,
+        interval(1).pipe(
+          take(2),
+          map((n) => ({ n })),
+          asMessage(),
+        ),
+      );
     });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const { status, headers, text } = await fetchText(`${address}/ticks`);
@@ -27,7 +35,8 @@ describe('sendEvents with Fastify', () => {
   it('unsubscribes when a Fastify client disconnects', async () => {
     const ticks = counted(interval(5).pipe(map((n) => ({ data: String(n) }))));
     // Close drops keep-alive sockets the fetch client leaves in its pool.
-    const fastify = (app = Fastify({ forceCloseConnections: true }));
+    app = Fastify({ forceCloseConnections: true });
+    const fastify = app;
     fastify.get('/', (request, reply) => {
       reply.hijack();
       sendEvents(request.raw, reply.raw, ticks.source$);

@@ -1,6 +1,20 @@
 import { connect } from 'node:net';
 import type { ServerResponse } from 'node:http';
-import { concat, defer, delay, interval, map, mergeMap, NEVER, of, range, Subject, take, throwError, type Observable } from 'rxjs';
+import {
+  concat,
+  defer,
+  delay,
+  interval,
+  map,
+  mergeMap,
+  NEVER,
+  of,
+  range,
+  Subject,
+  take,
+  throwError,
+  type Observable,
+} from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStreamRegistry, sendEvents } from '../src/index.js';
@@ -67,7 +81,10 @@ describe('sendEvents', () => {
   });
 
   it('sends an error event for a status error that comes after the stream started', async () => {
-    const late = concat(of({ data: 'a' }).pipe(delay(5)), throwError(() => Object.assign(new Error('x'), { status: 404 })));
+    const late = concat(
+      of({ data: 'a' }).pipe(delay(5)),
+      throwError(() => Object.assign(new Error('x'), { status: 404 })),
+    );
     const { url } = await serve(() => late);
     const { status, text } = await fetchText(url);
     expect(status).toBe(200);
@@ -134,7 +151,13 @@ describe('sendEvents', () => {
     async function slowClient(policy: 'close' | 'drop-oldest' | 'drop-newest') {
       const maxBufferBytes = 64 * 1024;
       // 10 frames of 10 kB every millisecond, 20 MB in all: more than the kernel's socket buffers hold.
-      const source = counted(interval(1).pipe(mergeMap(() => range(10)), map((_, i) => ({ id: String(i), data: payload })), take(frames)));
+      const source = counted(
+        interval(1).pipe(
+          mergeMap(() => range(10)),
+          map((_, i) => ({ id: String(i), data: payload })),
+          take(frames),
+        ),
+      );
       let response: ServerResponse | undefined;
       let most = 0;
       server = await listen((req, res) => {
@@ -179,11 +202,17 @@ describe('sendEvents', () => {
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     });
 
-    it("counts what Node holds for the response toward maxBufferBytes, so the process holds no more than the bound", async () => {
+    it('counts what Node holds for the response toward maxBufferBytes, so the process holds no more than the bound', async () => {
       const maxBufferBytes = 64 * 1024;
       const registry = createStreamRegistry();
       // A new message object per frame: no frame is shared with another client, as in a per-user stream.
-      const source = counted(interval(1).pipe(mergeMap(() => range(10)), map((_, i) => ({ id: String(i), data: payload })), take(frames)));
+      const source = counted(
+        interval(1).pipe(
+          mergeMap(() => range(10)),
+          map((_, i) => ({ id: String(i), data: payload })),
+          take(frames),
+        ),
+      );
       let response: ServerResponse | undefined;
       server = await listen((req, res) => {
         response = res;

@@ -13,7 +13,10 @@ describe('toReadableStream', () => {
   });
 
   it('sends an error event then closes on a source error', async () => {
-    const stream = toReadableStream(throwError(() => new Error('secret')), { mapError: () => 'failed' });
+    const stream = toReadableStream(
+      throwError(() => new Error('secret')),
+      { mapError: () => 'failed' },
+    );
     expect(await text(stream)).toBe('event: error\ndata: failed\n\n');
   });
 

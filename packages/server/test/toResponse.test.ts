@@ -40,7 +40,12 @@ describe('toResponse', () => {
     const plain = toResponse(throwError(() => new Error('x')));
     expect(plain.status).toBe(200);
     expect(await plain.text()).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
-    const late = toResponse(concat(of({ data: 'a' }), throwError(() => Object.assign(new Error('x'), { status: 404 }))));
+    const late = toResponse(
+      concat(
+        of({ data: 'a' }),
+        throwError(() => Object.assign(new Error('x'), { status: 404 })),
+      ),
+    );
     expect(late.status).toBe(200);
     expect(await late.text()).toBe('data: a\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
   });
@@ -51,7 +56,10 @@ describe('toResponse', () => {
     expect(status).toBe(200);
     expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(text).toBe('retry: 10\n\nevent: tick\nid: 7\ndata: {"n":7}\n\n');
-    expect(decode(text)).toMatchObject({ retries: [10], events: [{ type: 'tick', data: '{"n":7}', lastEventId: '7' }] });
+    expect(decode(text)).toMatchObject({
+      retries: [10],
+      events: [{ type: 'tick', data: '{"n":7}', lastEventId: '7' }],
+    });
   });
 
   it('unsubscribes from the source when 200 clients disconnect', async () => {
@@ -73,7 +81,15 @@ describe('toResponse', () => {
 
   it('serves a Hono route over a real connection', async () => {
     const app = new Hono();
-    app.get('/ticks', () => toResponse(interval(1).pipe(take(2), map((n) => ({ data: String(n) })), heartbeat(10_000))));
+    app.get('/ticks', () =>
+      toResponse(
+        interval(1).pipe(
+          take(2),
+          map((n) => ({ data: String(n) })),
+          heartbeat(10_000),
+        ),
+      ),
+    );
     server = await listenFetch((request) => app.fetch(request));
     const { status, headers, text } = await fetchText(`${server.url}/ticks`);
     expect(status).toBe(200);

@@ -96,7 +96,10 @@ describe('createWriteQueue', () => {
     expect(closing.push(frame(3))).toBe(true);
     // 15 held + 20 queued + 10 would pass 40: the policy applies although the queue alone has room.
     expect(closing.push(frame(4))).toBe(false);
-    const dropping = createWriteQueue({ ...target(1), writableLength: 15 }, { maxBufferBytes: 40, policy: 'drop-oldest' });
+    const dropping = createWriteQueue(
+      { ...target(1), writableLength: 15 },
+      { maxBufferBytes: 40, policy: 'drop-oldest' },
+    );
     for (let tag = 1; tag <= 6; tag++) dropping.push(frame(tag));
     expect(dropping.bufferedBytes).toBe(20);
     expect(dropping.dropped).toBe(3);

@@ -23,9 +23,12 @@ export class TicksService {
   });
 
   /** `connecting`, `open`, `reconnecting`, `paused` or `closed`, for a status badge (`state$` replays the latest, so no initial value). */
-  readonly status: Signal<SseConnectionState['status']> = toSignal(this.connection.state$.pipe(map((state) => state.status)), {
-    requireSync: true,
-  });
+  readonly status: Signal<SseConnectionState['status']> = toSignal(
+    this.connection.state$.pipe(map((state) => state.status)),
+    {
+      requireSync: true,
+    },
+  );
 
   private readonly ticks$ = this.connection.events$.pipe(ofType('tick'), parseJson(), share());
 

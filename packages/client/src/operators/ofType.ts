@@ -15,7 +15,9 @@ import { filter, type OperatorFunction } from 'rxjs';
  * @returns An operator that filters events by `type`.
  * @public
  */
-export function ofType<E extends { type: string }, K extends E['type']>(...types: [K, ...K[]]): OperatorFunction<E, OfType<E, K>> {
+export function ofType<E extends { type: string }, K extends E['type']>(
+  ...types: [K, ...K[]]
+): OperatorFunction<E, OfType<E, K>> {
   const wanted = new Set<string>(types);
   return filter((event): event is OfType<E, K> => wanted.has(event.type));
 }
@@ -29,4 +31,6 @@ export function ofType<E extends { type: string }, K extends E['type']>(...types
  * ```
  * @public
  */
-export type OfType<E extends { type: string }, K extends string> = [Extract<E, { type: K }>] extends [never] ? E & { readonly type: K } : Extract<E, { type: K }>;
+export type OfType<E extends { type: string }, K extends string> = [Extract<E, { type: K }>] extends [never]
+  ? E & { readonly type: K }
+  : Extract<E, { type: K }>;

@@ -36,7 +36,9 @@ export function parseJson<E extends SseEvent>(config: ParseJsonConfig = {}): Ope
           try {
             data = JSON.parse(event.data);
           } catch (cause) {
-            const error = new SseParseError(`Event "${event.type}" has data that is not JSON`, event.data, event.type, { cause });
+            const error = new SseParseError(`Event "${event.type}" has data that is not JSON`, event.data, event.type, {
+              cause,
+            });
             const failure = rejectPayload(config.onInvalid, error);
             if (failure !== undefined) subscriber.error(failure);
             return;

@@ -65,9 +65,11 @@ const DEFAULTS = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 
 export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperatorFunction<T> {
   const options = { ...DEFAULTS, ...config };
   for (const key of ['initialDelayMs', 'maxDelayMs', 'maxAttempts'] as const) {
-    if (!(options[key] >= 0)) throw new TypeError(`retryBackoff: ${key} must be a number >= 0, got ${String(options[key])}`);
+    if (!(options[key] >= 0))
+      throw new TypeError(`retryBackoff: ${key} must be a number >= 0, got ${String(options[key])}`);
   }
-  if (!(options.factor >= 1)) throw new TypeError(`retryBackoff: factor must be >= 1 (2 doubles each delay), got ${String(options.factor)}`);
+  if (!(options.factor >= 1))
+    throw new TypeError(`retryBackoff: factor must be >= 1 (2 doubles each delay), got ${String(options.factor)}`);
   return (source) =>
     new Observable<T>((subscriber) => {
       let attempt = 0;

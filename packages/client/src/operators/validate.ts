@@ -38,7 +38,10 @@ export function validate<E extends { type: string; data: unknown; lastEventId: s
     const check = (result: StandardSchemaV1.Result<unknown>): Observable<Out> => {
       if (!result.issues) return of({ ...event, data: result.value } as Out);
       const message = `Event "${event.type}" failed validation: ${result.issues.map((issue) => issue.message).join('; ')}`;
-      const failure = rejectPayload(config.onInvalid, new SseValidationError(message, event.data, event.type, result.issues));
+      const failure = rejectPayload(
+        config.onInvalid,
+        new SseValidationError(message, event.data, event.type, result.issues),
+      );
       if (failure !== undefined) throw failure;
       return EMPTY;
     };

@@ -29,7 +29,9 @@ export type VisibilityTarget = EventTargetLike & { readonly visibilityState?: st
  * @returns An Observable of `true` while hidden, `false` while visible, without repeats.
  * @public
  */
-export function pageHidden(document: VisibilityTarget | undefined = (globalThis as { document?: VisibilityTarget }).document): Observable<boolean> {
+export function pageHidden(
+  document: VisibilityTarget | undefined = (globalThis as { document?: VisibilityTarget }).document,
+): Observable<boolean> {
   return defer(() =>
     listen(document, 'visibilitychange').pipe(
       startWith(undefined),

@@ -158,4 +158,3 @@ export function sendEvents(
   admission?.attach({ pump: running, destroy: () => response.destroy() });
   return running.subscription;
 }
-

@@ -80,6 +80,6 @@ export function toResponse(source$: Observable<SseMessage>, config: ToResponseCo
   );
   if (early) return early;
   const headers = new Headers(sseHeaders());
-  new Headers(config.headers).forEach((value, name) => headers.set(name, value));
+  for (const [name, value] of new Headers(config.headers)) headers.set(name, value);
   return new Response(body, { status: config.status ?? 200, headers });
 }
