@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
       const s = document.createElement('script');
       s.src = '/client.js';
       s.onload = () => {
-        window.subscription = sseRx.fromSse('/events', undefined, { reconnect: false })
+        window.subscription = sseRx.fromSse('/events', { reconnect: false })
           .subscribe((e) => window.received.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }));
       };
       document.head.append(s);

@@ -39,7 +39,7 @@ describe('sse-rx-client reads a NestJS @Sse() endpoint', () => {
   afterAll(async () => app?.close());
 
   it('receives every event with its type, id and data, event for event', async () => {
-    const events = await firstValueFrom(fromSse(`${url}/events`, undefined, { reconnect: false }).pipe(toArray()));
+    const events = await firstValueFrom(fromSse(`${url}/events`, { reconnect: false }).pipe(toArray()));
     expect(events.map((e) => [e.type, e.lastEventId])).toEqual([
       ['tick', 'n1'],
       ['tick', 'n2'],
@@ -56,7 +56,7 @@ describe('sse-rx-client reads a NestJS @Sse() endpoint', () => {
 
   it('parses the JSON payloads back into the objects NestJS sent', async () => {
     const ticks = await firstValueFrom(
-      fromSse<{ tick: { n: number } }>(`${url}/events`, undefined, { reconnect: false }).pipe(
+      fromSse<{ tick: { n: number } }>(`${url}/events`, { reconnect: false }).pipe(
         parseJson({ onInvalid: 'skip' }),
         toArray(),
       ),

@@ -38,7 +38,7 @@ describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over 
 
   /** Reads `count` sequence numbers from an instance, starting after `lastEventId` if given. */
   const read = (url: string, count: number, lastEventId?: string) =>
-    fromSse(`${url}/events`, undefined, lastEventId === undefined ? {} : { lastEventId }).pipe(take(count));
+    fromSse(`${url}/events`, lastEventId === undefined ? {} : { lastEventId }).pipe(take(count));
 
   it('delivers an event published anywhere to every client on every instance, once and in order', async () => {
     // '0-0': from the start of the (still empty) stream, so no event is missed while clients connect.

@@ -11,15 +11,12 @@ const runtime = globalThis as Runtime;
 const url = runtime.Deno?.args[0] ?? runtime.process?.argv[2];
 if (!url) throw new TypeError('usage: client.mjs URL');
 
-fromSse<{ tick: { n: number; prompt: string; auth: string } }>(
-  url,
-  {
-    method: 'POST',
-    headers: { authorization: 'Bearer t0k', 'content-type': 'application/json' },
-    body: '{"prompt":"hi"}',
-  },
-  { reconnect: { initialDelayMs: 10, jitter: false } },
-)
+fromSse<{ tick: { n: number; prompt: string; auth: string } }>(url, {
+  method: 'POST',
+  headers: { authorization: 'Bearer t0k', 'content-type': 'application/json' },
+  body: '{"prompt":"hi"}',
+  reconnect: { initialDelayMs: 10, jitter: false },
+})
   .pipe(ofType('tick'), parseJson(), take(4))
   .subscribe({
     next: (event) => console.log(JSON.stringify({ id: event.lastEventId, ...event.data })),

@@ -123,7 +123,7 @@ async function throughClient(kind: 'lines' | 'one line'): Promise<void> {
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, liveNow())), 20);
   const started = performance.now();
-  const outcome = await firstValueFrom(fromSse(`${server.url}/events`, undefined, { reconnect: false })).then(
+  const outcome = await firstValueFrom(fromSse(`${server.url}/events`, { reconnect: false })).then(
     (event) => `event "${event.data}" after the flood`,
     (error: unknown) =>
       error instanceof SseProtocolError ? `${error.type} error` : `unexpected error ${String(error)}`,

@@ -31,7 +31,7 @@ export async function readSequence(url: string, last: number, options: ReadSeque
   let reconnects = 0;
   const started = performance.now();
   const received = await firstValueFrom(
-    fromSse(url, undefined, {
+    fromSse(url, {
       reconnect: { initialDelayMs: 1, maxDelayMs: 20 },
       lastEventId: options.lastEventId ?? '',
       onState: (state) => {

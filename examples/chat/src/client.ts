@@ -15,7 +15,7 @@ export interface Received extends ChatMessage {
  * @returns the messages, in order.
  */
 export function messages(url: string, lastEventId = ''): Observable<Received> {
-  return fromSse<{ chat: ChatMessage }>(new URL('events', url).href, {}, { lastEventId }).pipe(
+  return fromSse<{ chat: ChatMessage }>(new URL('events', url).href, { lastEventId }).pipe(
     ofType('chat'),
     parseJson(),
     map((event) => ({ ...event.data, id: event.lastEventId })),

@@ -27,11 +27,11 @@ test('an allowed origin gets the credentialed CORS headers and its cookie is see
     return response;
   };
   const events = await firstValueFrom(
-    fromSse(
-      running.streamUrl,
-      { headers: { origin: pageOrigin, cookie: 'session=abc123' } },
-      { reconnect: false, fetch: recording },
-    ).pipe(take(3), toArray()),
+    fromSse(running.streamUrl, {
+      headers: { origin: pageOrigin, cookie: 'session=abc123' },
+      reconnect: false,
+      fetch: recording,
+    }).pipe(take(3), toArray()),
   );
   expect(headers?.get('access-control-allow-origin')).toBe(pageOrigin);
   expect(headers?.get('access-control-allow-credentials')).toBe('true');

@@ -29,7 +29,7 @@ export const page = `<!doctype html>
   function state(panel, text) { document.querySelector('#' + panel + ' .state').textContent = text; }
 
   const { fromSse, ofType, parseJson } = sseRx;
-  fromSse('/events', undefined, { onState: (s) => state('rx', s.status + (s.attempt ? ' (attempt ' + s.attempt + ')' : '')) })
+  fromSse('/events', { onState: (s) => state('rx', s.status + (s.attempt ? ' (attempt ' + s.attempt + ')' : '')) })
     .pipe(ofType('tick'), parseJson())
     .subscribe((e) => show('rx', e.data, e.lastEventId));
 

@@ -13,12 +13,12 @@ export type CompletionEvents = { token: { text: string }; done: Record<string, n
  * @returns the tokens' text, in order.
  */
 export function complete(url: string, prompt: string): Observable<string> {
-  const init = {
+  return fromSse<CompletionEvents>(new URL('completions', url).href, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ prompt }),
-  };
-  return fromSse<CompletionEvents>(new URL('completions', url).href, init, { reconnect: false }).pipe(
+    reconnect: false,
+  }).pipe(
     ofType('token'),
     parseJson(),
     map((event) => event.data.text),

@@ -49,13 +49,13 @@ type Contender = { name: string; run: () => Promise<number> };
 
 const ours: Contender = {
   name: 'sse-rx-client `fromSse`',
-  run: () => lastValueFrom(fromSse(url, {}, { reconnect: false }).pipe(reduce((n) => n + 1, 0))),
+  run: () => lastValueFrom(fromSse(url, { reconnect: false }).pipe(reduce((n) => n + 1, 0))),
 };
 const oursJson: Contender = {
   name: 'sse-rx-client `fromSse` + `parseJson()`',
   run: () =>
     lastValueFrom(
-      fromSse<{ message: { n: number; text: string } }>(url, {}, { reconnect: false }).pipe(
+      fromSse<{ message: { n: number; text: string } }>(url, { reconnect: false }).pipe(
         parseJson(),
         reduce((n, e) => n + (e.data.text.length > 0 ? 1 : 0), 0),
       ),

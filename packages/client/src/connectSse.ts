@@ -1,5 +1,5 @@
 import { BehaviorSubject, share, type Observable } from 'rxjs';
-import { fromSse, type FromSseOptions, type SseConnectionState, type SseRequestInit } from './fromSse.js';
+import { fromSse, type FromSseConfig, type SseConnectionState } from './fromSse.js';
 import type { SseEventOf } from './types.js';
 
 /**
@@ -26,12 +26,12 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
  * (rxjs `share()`); a later subscriber then opens a fresh one, with fresh resume state. An error
  * reaches every subscriber and resets it the same way. `state$` replays the latest state, starting
  * at `closed`, and reports `connecting`, `open`, `reconnecting`, `paused` and `closed` as they come.
- * All options of `fromSse` apply; `onState`, if given, is still called.
+ * All of `fromSse`'s config applies; `onState`, if given, is still called.
  *
  * @example
  * ```ts
  * import { connectSse, pageHidden } from 'sse-rx-client';
- * const { events$, state$ } = connectSse<{ tick: { n: number } }>('/events', undefined, { pauseWhen: pageHidden() });
+ * const { events$, state$ } = connectSse<{ tick: { n: number } }>('/events', { pauseWhen: pageHidden() });
  * state$.subscribe((s) => console.log(s.status));
  * events$.subscribe();
  * events$.subscribe(); // the same request
@@ -41,23 +41,21 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
  * // paused (tab hidden), connecting, open (tab shown)
  * ```
  * @param input - the URL of the stream.
- * @param init - request options, or a function returning them, as for {@link fromSse}.
- * @param options - the options of {@link fromSse}.
+ * @param config - the request fields and client options, as for {@link fromSse} (see {@link FromSseConfig}).
  * @returns The shared events and the connection state, see {@link SseConnection}.
  * @public
  */
 export function connectSse<EventMap = Record<string, unknown>>(
   input: string | URL,
-  init?: SseRequestInit,
-  options: FromSseOptions = {},
+  config: FromSseConfig = {},
 ): SseConnection<EventMap> {
   const state = new BehaviorSubject<SseConnectionState>({ status: 'closed' });
   const onState = (next: SseConnectionState): void => {
     state.next(next);
-    options.onState?.(next);
+    config.onState?.(next);
   };
   return {
-    events$: fromSse<EventMap>(input, init, { ...options, onState }).pipe(share()),
+    events$: fromSse<EventMap>(input, { ...config, onState }).pipe(share()),
     state$: state.asObservable(),
   };
 }

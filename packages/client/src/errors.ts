@@ -16,7 +16,7 @@ export interface SseResumeState {
  * @example
  * ```ts
  * import { fromSse, SseConnectionError } from 'sse-rx-client';
- * fromSse('/events', undefined, { reconnect: { maxAttempts: 5 } }).subscribe({
+ * fromSse('/events', { reconnect: { maxAttempts: 5 } }).subscribe({
  *   error: (e) => e instanceof SseConnectionError && console.log(e.name, e.lastEventId, e.retryMs),
  * });
  * // SseNetworkError 41 3000
@@ -44,7 +44,7 @@ export class SseConnectionError extends SseError {
  * @example
  * ```ts
  * import { fromSse, isSseHttpError } from 'sse-rx-client';
- * fromSse('/events', undefined, { reconnect: false }).subscribe({
+ * fromSse('/events', { reconnect: false }).subscribe({
  *   error: (e) => isSseHttpError(e) && console.log(e.status, e.bodySnippet),
  * });
  * // 401 {"error":"token expired"}
@@ -92,7 +92,7 @@ export class SseNetworkError extends SseConnectionError {
  * @example
  * ```ts
  * import { fromSse } from 'sse-rx-client';
- * fromSse('/events', undefined, { reconnect: { maxAttempts: 0 } }).subscribe({ error: (e) => console.log(e.name) });
+ * fromSse('/events', { reconnect: { maxAttempts: 0 } }).subscribe({ error: (e) => console.log(e.name) });
  * // SseStreamEndedError (once the server closes the stream)
  * ```
  * @public
@@ -107,7 +107,7 @@ export class SseStreamEndedError extends SseConnectionError {
  * @example
  * ```ts
  * import { fromSse } from 'sse-rx-client';
- * fromSse('/events', undefined, { stallTimeoutMs: 45_000 }); // server heartbeat every 15 s
+ * fromSse('/events', { stallTimeoutMs: 45_000 }); // server heartbeat every 15 s
  * // a silent connection is aborted after 45 s and reconnected
  * ```
  * @public

@@ -2,8 +2,8 @@ import { Observable } from 'rxjs';
 import { SseNetworkError } from './errors.js';
 import type { RawSseEvent, SseEventOf } from './types.js';
 
-/** Options of {@link fromEventSource}. @public */
-export interface FromEventSourceOptions<EventMap> {
+/** The config of {@link fromEventSource}. @public */
+export interface FromEventSourceConfig<EventMap> {
   /** The event types to listen to; `message` covers events sent without `event:`. @default ['message'] */
   eventTypes?: ReadonlyArray<keyof EventMap & string>;
   /** Send cookies to another origin (only when given a URL). @default false */
@@ -31,19 +31,19 @@ export interface FromEventSourceOptions<EventMap> {
  * // tick 1
  * ```
  * @param source - a URL to open, or an existing `EventSource`.
- * @param options - event types, credentials and the class to use, see {@link FromEventSourceOptions}.
+ * @param config - event types, credentials and the class to use, see {@link FromEventSourceConfig}.
  * @returns An Observable of the events of the given types.
  * @public
  */
 export function fromEventSource<EventMap = Record<string, unknown>>(
   source: string | URL | EventSource,
-  options: FromEventSourceOptions<EventMap> = {},
+  config: FromEventSourceConfig<EventMap> = {},
 ): Observable<SseEventOf<EventMap>> {
-  const eventTypes: ReadonlyArray<string> = options.eventTypes ?? ['message'];
+  const eventTypes: ReadonlyArray<string> = config.eventTypes ?? ['message'];
   return new Observable<RawSseEvent>((subscriber) => {
     const owned = typeof source === 'string' || source instanceof URL;
-    const Constructor = options.EventSource ?? globalThis.EventSource;
-    const eventSource = owned ? new Constructor(source, { withCredentials: options.withCredentials ?? false }) : source;
+    const Constructor = config.EventSource ?? globalThis.EventSource;
+    const eventSource = owned ? new Constructor(source, { withCredentials: config.withCredentials ?? false }) : source;
     let lastEventId = '';
 
     const onEvent = (event: Event): void => {

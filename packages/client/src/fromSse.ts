@@ -1,5 +1,5 @@
 import { defer, finalize, type Observable } from 'rxjs';
-import { connect, type ConnectOptions } from './connect.js';
+import { fetchEvents, type FetchEventsConfig } from './fetchEvents.js';
 import type { SseResumeState } from './errors.js';
 import { retryBackoff, type RetryBackoffConfig } from './operators/retryBackoff.js';
 import { pausable } from './pausable.js';
@@ -13,7 +13,7 @@ import type { RawSseEvent, SseEventOf, SseInit } from './types.js';
  * @example
  * ```ts
  * import { fromSse } from 'sse-rx-client';
- * fromSse('/events', undefined, { onState: (s) => console.log(s.status) }).subscribe();
+ * fromSse('https://example.com/events', { onState: (s) => console.log(s.status) }).subscribe();
  * // connecting
  * // open
  * // reconnecting (with attempt, delayMs and the error)
@@ -28,19 +28,30 @@ export type SseConnectionState =
   | { status: 'closed' };
 
 /**
- * The request options of {@link fromSse}: fixed, or a sync or async function called before every attempt.
+ * The config of {@link fromSse} and {@link connectSse}: the request fields of `fetch` (`method`,
+ * `headers`, `body`, `credentials`...; no `signal`: unsubscribe instead), an optional `init`
+ * function for fields that must be fresh on every attempt, and the client options.
  * @example
  * ```ts
- * import type { SseRequestInit } from 'sse-rx-client';
+ * import { fromSse, type FromSseConfig } from 'sse-rx-client';
  * declare function getToken(): Promise<string>;
- * const init: SseRequestInit = async () => ({ headers: { authorization: `Bearer ${await getToken()}` } });
+ * const config: FromSseConfig = {
+ *   credentials: 'include',
+ *   init: async () => ({ headers: { authorization: `Bearer ${await getToken()}` } }),
+ *   stallTimeoutMs: 45_000,
+ * };
+ * fromSse('https://example.com/events', config).subscribe();
  * ```
  * @public
  */
-export type SseRequestInit = SseInit | (() => SseInit | Promise<SseInit>);
-
-/** Options of {@link fromSse} beyond the request itself. @public */
-export interface FromSseOptions {
+export interface FromSseConfig extends SseInit {
+  /**
+   * Called before every attempt (the first and each reconnect); the request fields it returns win
+   * over the fixed ones (headers are merged, name by name), e.g. to send a fresh token. If it
+   * throws or rejects, the attempt fails with that error, which the default retry rule does not retry.
+   * @default undefined (the fixed fields only)
+   */
+  init?: () => SseInit | Promise<SseInit>;
   /**
    * `true` (or backoff options) for an endless stream: a stream the server ends, a network error or a
    * 5xx/408/429 leads to a new request carrying `Last-Event-ID`, after a backoff delay no shorter than
@@ -80,8 +91,8 @@ export interface FromSseOptions {
  *
  * Each subscription sends one request (with `accept: text/event-stream`) and emits the events of the
  * response; unsubscribing aborts it at once. Unlike `EventSource`, any method, header, body or
- * credentials mode works, and `init` may be a function called before every attempt, to send a fresh
- * token. A status other than 2xx or a content type other than `text/event-stream` fails with an
+ * credentials mode works (given in `config` beside the client options), and `config.init` may be a
+ * function called before every attempt, to send a fresh token. A status other than 2xx or a content type other than `text/event-stream` fails with an
  * {@link SseHttpError}; a 204 completes, the server's way of saying "do not reconnect".
  *
  * The type parameter maps event types to the data each carries once parsed: the events form a union
@@ -89,7 +100,7 @@ export interface FromSseOptions {
  * (`data` stays a string until then). Without it, any type is accepted and parsed data is `unknown`
  * (use {@link validate} to check it). The map is a claim about the server, not a check.
  * Resume state (last event id, server `retry:` value) belongs to one subscription; subscribing
- * again starts fresh from `options.lastEventId`.
+ * again starts fresh from `config.lastEventId`.
  *
  * An `init` function that throws or rejects fails the attempt with its own error, which the default
  * retry rule does not retry (return `true` from `shouldRetry` for it if a retry can help).
@@ -108,17 +119,25 @@ export interface FromSseOptions {
  * // 2
  * ```
  * @param input - the URL of the stream.
- * @param init - request options (method, headers, body, credentials...; no `signal`: unsubscribe instead), or a sync or async function returning them, called before every attempt.
- * @param options - reconnection, pausing, watchdog and `fetch`, see {@link FromSseOptions}.
+ * @param config - the request fields (method, headers, body, credentials...) or an `init` function for them, and the client options: reconnection, pausing, watchdog, `fetch`; see {@link FromSseConfig}.
  * @returns A cold Observable of the stream's events.
  * @public
  */
 export function fromSse<EventMap = Record<string, unknown>>(
   input: string | URL,
-  init: SseRequestInit = {},
-  options: FromSseOptions = {},
+  config: FromSseConfig = {},
 ): Observable<SseEventOf<EventMap>> {
-  const { reconnect = true, onState } = options;
+  const {
+    init,
+    reconnect = true,
+    lastEventId = '',
+    stallTimeoutMs,
+    maxEventSize,
+    fetch: fetchFn,
+    onState,
+    pauseWhen,
+    ...fixed
+  } = config;
   const reconnectConfig = reconnect === true ? {} : reconnect;
   // Built once, so bad settings throw here; each subscription still gets its own retry state.
   const retry =
@@ -130,25 +149,31 @@ export function fromSse<EventMap = Record<string, unknown>>(
         reconnectConfig.onRetry?.(context);
       },
     });
-  const connectOptions: ConnectOptions = {
+  const fetchConfig: FetchEventsConfig = {
     input,
-    init: typeof init === 'function' ? init : () => init,
-    fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)),
+    init: init ? async () => mergeInit(fixed, await init()) : () => fixed,
+    fetch: fetchFn ?? ((...args) => globalThis.fetch(...args)),
     reconnect: Boolean(retry),
-    stallTimeoutMs: options.stallTimeoutMs,
-    maxEventSize: options.maxEventSize,
+    stallTimeoutMs,
+    maxEventSize,
     onOpen: () => onState?.({ status: 'open' }),
   };
-  const { pauseWhen } = options;
   return defer(() => {
     // The resume state of this subscription: kept across its reconnects and pauses, never shared.
-    const state: SseResumeState = { lastEventId: options.lastEventId ?? '', retryMs: undefined };
+    const state: SseResumeState = { lastEventId, retryMs: undefined };
     const attempt$ = defer(() => {
       onState?.({ status: 'connecting' });
-      return connect(connectOptions, state);
+      return fetchEvents(fetchConfig, state);
     });
     const live$ = retry ? attempt$.pipe(retry) : attempt$;
     const events$ = pauseWhen ? pausable(live$, pauseWhen, () => onState?.({ status: 'paused' })) : live$;
     return events$.pipe(finalize(() => onState?.({ status: 'closed' })));
   }) as Observable<SseEventOf<EventMap>>;
+}
+
+/** The fixed request fields with those of `init()` over them; headers merged name by name. */
+function mergeInit(fixed: SseInit, fresh: SseInit): SseInit {
+  const headers = new Headers(fixed.headers);
+  for (const [name, value] of new Headers(fresh.headers)) headers.set(name, value);
+  return { ...fixed, ...fresh, headers };
 }

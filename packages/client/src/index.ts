@@ -1,4 +1,5 @@
 export { connectSse, type SseConnection } from './connectSse.js';
+export { isSseError, SseError, type SseEvent, SseProtocolError, type SseProtocolErrorType } from 'sse-rx-codec';
 export {
   isSseHttpError,
   isSseNetworkError,
@@ -13,11 +14,11 @@ export {
   SseValidationError,
   type SseResumeState,
 } from './errors.js';
-export { fromEventSource, type FromEventSourceOptions } from './fromEventSource.js';
-export { fromSse, type FromSseOptions, type SseConnectionState, type SseRequestInit } from './fromSse.js';
+export { fromEventSource, type FromEventSourceConfig } from './fromEventSource.js';
+export { fromSse, type FromSseConfig, type SseConnectionState } from './fromSse.js';
 export type { OnInvalidPayload } from './operators/invalidPayload.js';
 export { ofType, type OfType } from './operators/ofType.js';
-export { parseJson, type ParseJsonConfig } from './operators/parseJson.js';
+export { type ParseJson, parseJson, type ParseJsonConfig } from './operators/parseJson.js';
 export { retryBackoff, type RetryBackoffConfig, type RetryContext } from './operators/retryBackoff.js';
 export { validate, type ValidateConfig } from './operators/validate.js';
 export { backOnline } from './signals/backOnline.js';

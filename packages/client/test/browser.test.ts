@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
           'pauseWhen: networkOffline()': { pauseWhen: networkOffline() },
           'pauseWhen: pageHidden()': { pauseWhen: pageHidden() },
         }[scenario];
-        const { events$, state$ } = connectSse<{ tick: { n: number } }>(path, {}, options);
+        const { events$, state$ } = connectSse<{ tick: { n: number } }>(path, options);
         w.received = [];
         w.states = [];
         state$.subscribe((s) => w.states.push(s.status));
@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
       const { fromSse, ofType, parseJson } = (window as unknown as { sseRx: Client }).sseRx;
       const events: { n: number; id: string }[] = [];
       await new Promise<void>((resolve, reject) => {
-        const subscription = fromSse<{ tick: { n: number } }>('/events?cut', {}, { reconnect: { initialDelayMs: 10 } })
+        const subscription = fromSse<{ tick: { n: number } }>('/events?cut', { reconnect: { initialDelayMs: 10 } })
           .pipe(ofType('tick'), parseJson())
           .subscribe({
             next: (e) => {

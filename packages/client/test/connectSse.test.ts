@@ -22,11 +22,7 @@ describe('connectSse', () => {
     });
     const paused = new Subject<boolean>();
     const onState: string[] = [];
-    const { events$, state$ } = connectSse(
-      server.url,
-      {},
-      { pauseWhen: paused, onState: (s) => onState.push(s.status) },
-    );
+    const { events$, state$ } = connectSse(server.url, { pauseWhen: paused, onState: (s) => onState.push(s.status) });
     const states: SseConnectionState['status'][] = [];
     state$.subscribe((s) => states.push(s.status));
     const a: string[] = [];

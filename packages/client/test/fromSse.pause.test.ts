@@ -42,8 +42,8 @@ describe('fromSse pauseWhen', () => {
     const paused = new Subject<boolean>();
     const received: string[] = [];
     const states: SseConnectionState['status'][] = [];
-    const subscription = fromSse(log.url, {}, { pauseWhen: paused, onState: (s) => states.push(s.status) }).subscribe(
-      (e) => received.push(e.data),
+    const subscription = fromSse(log.url, { pauseWhen: paused, onState: (s) => states.push(s.status) }).subscribe((e) =>
+      received.push(e.data),
     );
     await until(() => log.requests.length === 1, 'the first request');
     log.publish('a');
@@ -70,12 +70,13 @@ describe('fromSse pauseWhen', () => {
     const log = await startLog();
     const paused = new BehaviorSubject(true);
     const states: SseConnectionState['status'][] = [];
-    const subscription = fromSse(log.url, {}, { pauseWhen: paused, onState: (s) => states.push(s.status) }).subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(log.requests).toHaveLength(0);
+    const subscription = fromSse(log.url, { pauseWhen: paused, onState: (s) => states.push(s.status) }).subscribe();
+    // Every attempt reports `connecting` synchronously before its request: none was started.
+    expect(states).toEqual(['paused']);
     paused.next(false);
-    await until(() => log.requests.length === 1, 'the request once unpaused');
+    await until(() => states.at(-1) === 'open', 'the stream open once unpaused');
     subscription.unsubscribe();
+    expect(log.requests).toHaveLength(1);
     expect(states).toEqual(['paused', 'connecting', 'open', 'closed']);
   });
 
@@ -91,11 +92,11 @@ describe('fromSse pauseWhen', () => {
     const paused = new Subject<boolean>();
     const states: SseConnectionState[] = [];
     const received: string[] = [];
-    const subscription = fromSse(
-      server.url,
-      {},
-      { pauseWhen: paused, reconnect: { initialDelayMs: 60_000, jitter: false }, onState: (s) => states.push(s) },
-    ).subscribe((e) => received.push(e.data));
+    const subscription = fromSse(server.url, {
+      pauseWhen: paused,
+      reconnect: { initialDelayMs: 60_000, jitter: false },
+      onState: (s) => states.push(s),
+    }).subscribe((e) => received.push(e.data));
     await until(() => states.at(-1)?.status === 'reconnecting', 'the 60 s retry delay');
     const waiting = pendingTimers();
     paused.next(true);
@@ -131,7 +132,7 @@ describe('fromSse pauseWhen', () => {
     });
     const paused = new Subject<boolean>();
     const received: string[] = [];
-    const subscription = fromSse(server.url, {}, { pauseWhen: paused }).subscribe((e) => {
+    const subscription = fromSse(server.url, { pauseWhen: paused }).subscribe((e) => {
       received.push(e.data);
       if (e.data === 'a') paused.next(true);
     });
@@ -147,7 +148,7 @@ describe('fromSse pauseWhen', () => {
     const log = await startLog();
     const paused = new Subject<boolean>();
     const errors: unknown[] = [];
-    fromSse(log.url, {}, { pauseWhen: paused }).subscribe({ error: (e: unknown) => errors.push(e) });
+    fromSse(log.url, { pauseWhen: paused }).subscribe({ error: (e: unknown) => errors.push(e) });
     await until(() => log.requests.length === 1, 'the request');
     paused.error(new Error('signal broke'));
     expect(errors).toEqual([new Error('signal broke')]);
@@ -166,16 +167,15 @@ describe('fromSse reconnect.retryNow', () => {
     const now = new Subject<void>();
     const received: string[] = [];
     const states: SseConnectionState['status'][] = [];
-    const subscription = fromSse(
-      server.url,
-      {},
-      { reconnect: { initialDelayMs: 60_000, jitter: false, retryNow: now }, onState: (s) => states.push(s.status) },
-    ).subscribe((e) => received.push(e.data));
+    const subscription = fromSse(server.url, {
+      reconnect: { initialDelayMs: 60_000, jitter: false, retryNow: now },
+      onState: (s) => states.push(s.status),
+    }).subscribe((e) => received.push(e.data));
     await until(() => states.at(-1) === 'reconnecting', 'the 60 s retry delay');
     now.next();
     await until(() => received.length === 2, 'b, at once');
-    now.next(); // connected: nothing happens
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    now.next(); // connected: nothing happens (a retry would report `connecting` synchronously)
+    expect(states.at(-1)).toBe('open');
     subscription.unsubscribe();
 
     expect(received).toEqual(['a', 'b']);

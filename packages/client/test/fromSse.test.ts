@@ -34,7 +34,7 @@ describe('fromSse', () => {
       res.end('event: tick\nid: 1\ndata: {"n":1}\n\ndata: hello\n\n');
     });
     const events = await lastValueFrom(
-      fromSse<{ tick: { n: number }; message: string }>(server.url, {}, { reconnect: false }).pipe(toArray()),
+      fromSse<{ tick: { n: number }; message: string }>(server.url, { reconnect: false }).pipe(toArray()),
     );
     expect(events).toEqual([
       { type: 'tick', data: '{"n":1}', lastEventId: '1' },
@@ -52,7 +52,7 @@ describe('fromSse', () => {
       headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
       body: '{"prompt":"hi"}',
     };
-    await lastValueFrom(fromSse(server.url, init, { reconnect: false }));
+    await lastValueFrom(fromSse(server.url, { ...init, reconnect: false }));
     const [seen] = server.requests;
     expect(seen?.method).toBe('POST');
     expect(seen?.body).toBe('{"prompt":"hi"}');
@@ -68,7 +68,7 @@ describe('fromSse', () => {
     });
     let token = 0;
     const init = async () => ({ headers: { authorization: `Bearer ${++token}` } });
-    await lastValueFrom(fromSse(server.url, init, { reconnect: fast }).pipe(take(2)));
+    await lastValueFrom(fromSse(server.url, { init, reconnect: fast }).pipe(take(2)));
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer 1', 'Bearer 2']);
   });
 
@@ -87,7 +87,7 @@ describe('fromSse', () => {
       res.writeHead(500, { 'content-type': 'text/plain', 'x-trace': 'abc' });
       res.end('x'.repeat(2000));
     });
-    const error = await errorOf(fromSse(server.url, {}, { reconnect: false }));
+    const error = await errorOf(fromSse(server.url, { reconnect: false }));
     expect(error).toBeInstanceOf(SseHttpError);
     if (!isSseHttpError(error)) throw error;
     expect(error.status).toBe(500);
@@ -101,7 +101,7 @@ describe('fromSse', () => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end('{"error":"token expired"}');
     });
-    const error = await errorOf(fromSse(server.url, {}, { reconnect: fast }));
+    const error = await errorOf(fromSse(server.url, { reconnect: fast }));
     expect(isSseHttpError(error) && [error.status, error.bodySnippet]).toEqual([401, '{"error":"token expired"}']);
     expect(server.requests).toHaveLength(1);
   });
@@ -111,7 +111,7 @@ describe('fromSse', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });
-    const error = await errorOf(fromSse(server.url, {}, { reconnect: false }));
+    const error = await errorOf(fromSse(server.url, { reconnect: false }));
     expect(isSseHttpError(error) && error.status).toBe(200);
     expect((error as Error).message).toContain('application/json');
   });
@@ -121,7 +121,7 @@ describe('fromSse', () => {
       res.writeHead(204);
       res.end();
     });
-    const events = await lastValueFrom(fromSse(server.url, {}, { reconnect: fast }).pipe(toArray()));
+    const events = await lastValueFrom(fromSse(server.url, { reconnect: fast }).pipe(toArray()));
     expect(events).toEqual([]);
     expect(server.requests).toHaveLength(1);
   });
@@ -129,11 +129,10 @@ describe('fromSse', () => {
   it('fails with an SseNetworkError when a one-shot stream breaks, dropping the unfinished event', async () => {
     server = await startServer((_req, res) => {
       openStream(res);
-      res.write('data: a\n\ndata: unfinish');
-      setTimeout(() => res.destroy(), 20);
+      res.write('data: a\n\ndata: unfinish', () => res.destroy());
     });
     const events: string[] = [];
-    const error = await errorOf(fromSse(server.url, {}, { reconnect: false }).pipe(tap((e) => events.push(e.data))));
+    const error = await errorOf(fromSse(server.url, { reconnect: false }).pipe(tap((e) => events.push(e.data))));
     expect(isSseNetworkError(error)).toBe(true);
     expect(events).toEqual(['a']);
     expect(server.requests).toHaveLength(1);
@@ -143,13 +142,12 @@ describe('fromSse', () => {
     server = await startServer((_req, res, index) => {
       openStream(res);
       if (index === 0) {
-        res.write('id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\nda');
-        setTimeout(() => res.destroy(), 20);
+        res.write('id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\nda', () => res.destroy());
       } else {
         res.write('id: 3\ndata: c\n\nid: 4\ndata: d\n\n');
       }
     });
-    const events = await lastValueFrom(fromSse(server.url, {}, { reconnect: fast }).pipe(take(4), toArray()));
+    const events = await lastValueFrom(fromSse(server.url, { reconnect: fast }).pipe(take(4), toArray()));
     expect(events.map((e) => e.data)).toEqual(['a', 'b', 'c', 'd']);
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, '2']);
   });
@@ -162,8 +160,8 @@ describe('fromSse', () => {
         res.end(`id: ${id}\ndata: x\n\n`);
       } else res.write('data: y\n\n');
     });
-    const a = lastValueFrom(fromSse(`${server.url}a`, {}, { reconnect: fast }).pipe(take(2)));
-    const b = lastValueFrom(fromSse(`${server.url}b`, {}, { reconnect: fast }).pipe(take(2)));
+    const a = lastValueFrom(fromSse(`${server.url}a`, { reconnect: fast }).pipe(take(2)));
+    const b = lastValueFrom(fromSse(`${server.url}b`, { reconnect: fast }).pipe(take(2)));
     await Promise.all([a, b]);
     const resumed = server.requests.filter((r) => r.headers['last-event-id'] !== undefined);
     expect(resumed.map((r) => `${r.url} ${String(r.headers['last-event-id'])}`).sort()).toEqual(['/a a1', '/b b1']);
@@ -174,7 +172,7 @@ describe('fromSse', () => {
       openStream(res);
       res.end(index === 0 ? 'id: 1\ndata: a\n\nid: 9\n\n' : 'data: b\n\n');
     });
-    await lastValueFrom(fromSse(server.url, {}, { reconnect: fast }).pipe(take(2)));
+    await lastValueFrom(fromSse(server.url, { reconnect: fast }).pipe(take(2)));
     expect(server.requests[1]?.headers['last-event-id']).toBe('9');
   });
 
@@ -186,7 +184,7 @@ describe('fromSse', () => {
       res.end(index === 0 ? 'retry: 50\nid: 7\ndata: one\n\n' : 'data: two\n\n');
     });
     const events = await lastValueFrom(
-      fromSse(server.url, {}, { reconnect: { initialDelayMs: 1 } }).pipe(take(2), toArray()),
+      fromSse(server.url, { reconnect: { initialDelayMs: 1 } }).pipe(take(2), toArray()),
     );
     expect(events.map((e) => e.data)).toEqual(['one', 'two']);
     expect(server.requests[1]?.headers['last-event-id']).toBe('7');
@@ -203,7 +201,7 @@ describe('fromSse', () => {
       openStream(res);
       res.write('data: back\n\n');
     });
-    const event = await firstValueFrom(fromSse(server.url, {}, { reconnect: fast }));
+    const event = await firstValueFrom(fromSse(server.url, { reconnect: fast }));
     expect(event.data).toBe('back');
     expect(server.requests).toHaveLength(2);
   });
@@ -213,7 +211,7 @@ describe('fromSse', () => {
       openStream(res);
       res.end(`id: ${index + 10}\ndata: x\n\n`);
     });
-    const source = fromSse(server.url, {}, { lastEventId: '5', reconnect: false });
+    const source = fromSse(server.url, { lastEventId: '5', reconnect: false });
     await lastValueFrom(source);
     await lastValueFrom(source);
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual(['5', '5']);
@@ -225,7 +223,7 @@ describe('fromSse', () => {
       if (index === 0) res.write(': hello\n\n');
       else res.write('data: fresh\n\n');
     });
-    const event = await firstValueFrom(fromSse(server.url, {}, { reconnect: fast, stallTimeoutMs: 100 }));
+    const event = await firstValueFrom(fromSse(server.url, { reconnect: fast, stallTimeoutMs: 100 }));
     expect(event.data).toBe('fresh');
     await server.requests[0]?.closed;
   });
@@ -246,7 +244,7 @@ describe('fromSse', () => {
     });
     const seen: string[] = [];
     const error = await errorOf(
-      fromSse(server.url, {}, { reconnect: fast, maxEventSize: 64 * 1024 }).pipe(tap((event) => seen.push(event.data))),
+      fromSse(server.url, { reconnect: fast, maxEventSize: 64 * 1024 }).pipe(tap((event) => seen.push(event.data))),
     );
     expect(seen).toEqual(['before']);
     expect(error).toBeInstanceOf(SseProtocolError);
@@ -279,7 +277,7 @@ describe('fromSse', () => {
   });
 
   it('throws a TypeError at once for reconnect settings that make no sense', () => {
-    expect(() => fromSse('http://127.0.0.1:1/', {}, { reconnect: { factor: 0 } })).toThrow(TypeError);
+    expect(() => fromSse('http://127.0.0.1:1/', { reconnect: { factor: 0 } })).toThrow(TypeError);
   });
 
   it('reports connection states: connecting, open, reconnecting, closed', async () => {
@@ -293,7 +291,7 @@ describe('fromSse', () => {
       res.write('data: ok\n\n');
     });
     const states: SseConnectionState['status'][] = [];
-    await firstValueFrom(fromSse(server.url, {}, { reconnect: fast, onState: (s) => states.push(s.status) }));
+    await firstValueFrom(fromSse(server.url, { reconnect: fast, onState: (s) => states.push(s.status) }));
     expect(states).toEqual(['connecting', 'reconnecting', 'connecting', 'open', 'closed']);
   });
 });

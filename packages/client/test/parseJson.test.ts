@@ -1,7 +1,14 @@
 import { lastValueFrom, of, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { isSseParseError, ofType, parseJson, type ParsedSseEvent, type SseEventOf } from '../src/index.js';
+import {
+  isSseParseError,
+  ofType,
+  parseJson,
+  type ParsedSseEvent,
+  type SseEvent,
+  type SseEventOf,
+} from '../src/index.js';
 
 const event = (type: string, data: string, lastEventId = '') => ({ type, data, lastEventId });
 
@@ -87,5 +94,22 @@ describe('parseJson', () => {
     const ticks$ = source.pipe(ofType('tick'), parseJson());
     type Tick = typeof ticks$ extends Observable<infer E> ? E : never;
     expectTypeOf<Tick['data']>().toEqualTypeOf<{ n: number }>();
+  });
+
+  it('types data as T with parseJson<T>(), on an untyped or a typed stream', () => {
+    const untyped = of() as Observable<SseEvent>;
+    const parsed$ = untyped.pipe(parseJson<{ n: number }>());
+    type Emitted = typeof parsed$ extends Observable<infer E> ? E : never;
+    expectTypeOf<Emitted>().toEqualTypeOf<ParsedSseEvent<string, { n: number }>>();
+    const typed = of() as Observable<SseEventOf<{ tick: { n: number }; chat: string }>>;
+    const ticks$ = typed.pipe(ofType('tick'), parseJson<{ n: number; at: string }>());
+    type Tick = typeof ticks$ extends Observable<infer E> ? E : never;
+    expectTypeOf<Tick>().toEqualTypeOf<ParsedSseEvent<'tick', { n: number; at: string }>>();
+  });
+
+  it('leaves data unknown on an untyped stream without T', () => {
+    const parsed$ = (of() as Observable<SseEvent>).pipe(parseJson());
+    type Emitted = typeof parsed$ extends Observable<infer E> ? E : never;
+    expectTypeOf<Emitted['data']>().toEqualTypeOf<unknown>();
   });
 });

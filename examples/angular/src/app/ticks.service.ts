@@ -17,7 +17,7 @@ export interface Tick {
  */
 @Injectable({ providedIn: 'root' })
 export class TicksService {
-  private readonly connection = connectSse<{ tick: Tick }>('/events', undefined, {
+  private readonly connection = connectSse<{ tick: Tick }>('/events', {
     pauseWhen: pageHidden(),
     reconnect: { retryNow: backOnline() },
   });

@@ -1,7 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { SseEvent } from 'sse-rx-codec';
 import { SseParseError } from '../errors.js';
-import type { ParsedOf } from '../types.js';
+import type { ParsedOf, ParsedSseEvent } from '../types.js';
 import { rejectPayload, type OnInvalidPayload } from './invalidPayload.js';
 
 /** Options of {@link parseJson}. @public */
@@ -11,15 +11,35 @@ export interface ParseJsonConfig {
 }
 
 /**
+ * The operator {@link parseJson} returns: from events of any type `E` to the same events with
+ * `data` parsed, typed `T` when given, else as the event map of `E` says.
+ * @example
+ * ```ts
+ * import type { ParseJson } from 'sse-rx-client';
+ * type Ticks = ParseJson<{ n: number }>; // events in, events with data { n: number } out
+ * ```
+ * @public
+ */
+export type ParseJson<T> = <E extends SseEvent>(
+  source: Observable<E>,
+) => Observable<[T] extends [never] ? ParsedOf<E> : ParsedSseEvent<E['type'], T>>;
+
+/**
  * Parses each event's data as JSON. With a typed stream from {@link fromSse}, `data` gets the type the
- * event map gives its event type. An event whose data is not JSON is skipped and reported by default,
- * and the stream goes on; `onInvalid` chooses otherwise (see {@link OnInvalidPayload}).
+ * event map gives its event type; `parseJson<T>()` types it as `T` instead, for an untyped stream.
+ * Either way the type is a claim about the server, not a check: use {@link validate} for one. An
+ * event whose data is not JSON is skipped and reported by default, and the stream goes on;
+ * `onInvalid` chooses otherwise (see {@link OnInvalidPayload}).
  *
  * @example
  * ```ts
  * import { fromSse, parseJson } from 'sse-rx-client';
- * fromSse<{ tick: { n: number } }>('/events')
+ * fromSse<{ tick: { n: number } }>('https://example.com/events')
  *   .pipe(parseJson())
+ *   .subscribe((event) => console.log(event.data.n + 1));
+ * // data: {"n":1} -> 2
+ * fromSse('https://example.com/events')
+ *   .pipe(parseJson<{ n: number }>())
  *   .subscribe((event) => console.log(event.data.n + 1));
  * // data: {"n":1} -> 2
  * ```
@@ -27,9 +47,9 @@ export interface ParseJsonConfig {
  * @returns An operator from raw events to events with parsed data.
  * @public
  */
-export function parseJson<E extends SseEvent>(config: ParseJsonConfig = {}): OperatorFunction<E, ParsedOf<E>> {
-  return (source) =>
-    new Observable<ParsedOf<E>>((subscriber) =>
+export function parseJson<T = never>(config: ParseJsonConfig = {}): ParseJson<T> {
+  return <E extends SseEvent>(source: Observable<E>) =>
+    new Observable<ParsedSseEvent>((subscriber) =>
       source.subscribe({
         next: (event) => {
           let data: unknown;
@@ -43,10 +63,10 @@ export function parseJson<E extends SseEvent>(config: ParseJsonConfig = {}): Ope
             if (failure !== undefined) subscriber.error(failure);
             return;
           }
-          subscriber.next({ type: event.type, data, lastEventId: event.lastEventId } as ParsedOf<E>);
+          subscriber.next({ type: event.type, data, lastEventId: event.lastEventId });
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       }),
-    );
+    ) as Observable<[T] extends [never] ? ParsedOf<E> : ParsedSseEvent<E['type'], T>>;
 }

@@ -53,7 +53,7 @@ const DEFAULTS = { initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 
  * @example
  * ```ts
  * import { fromSse, retryBackoff } from 'sse-rx-client';
- * fromSse('/completions', { method: 'POST', body: '{}' }, { reconnect: false })
+ * fromSse('/completions', { method: 'POST', body: '{}', reconnect: false })
  *   .pipe(retryBackoff({ initialDelayMs: 500, maxAttempts: 3 }))
  *   .subscribe((e) => console.log(e.data));
  * // (a 503 with Retry-After: 2 is retried after exactly 2 s)

@@ -10,7 +10,7 @@ import { globalScope, type NetworkTarget } from './networkOffline.js';
  * @example
  * ```ts
  * import { backOnline, fromSse } from 'sse-rx-client';
- * fromSse('/events', undefined, { reconnect: { retryNow: backOnline() } }).subscribe();
+ * fromSse('/events', { reconnect: { retryNow: backOnline() } }).subscribe();
  * // Wi-Fi drops: 'reconnecting', waiting 1 s, 2 s, 4 s... up to 30 s between attempts
  * // Wi-Fi back: a new request at once, with Last-Event-ID
  * ```

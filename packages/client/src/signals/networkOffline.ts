@@ -27,7 +27,7 @@ export const globalScope = (): NetworkTarget => globalThis as NetworkTarget;
  * import { combineLatest, map } from 'rxjs';
  * import { fromSse, networkOffline, pageHidden } from 'sse-rx-client';
  * const away$ = combineLatest([pageHidden(), networkOffline()]).pipe(map(([hidden, offline]) => hidden || offline));
- * fromSse('/events', undefined, { pauseWhen: away$ }).subscribe();
+ * fromSse('/events', { pauseWhen: away$ }).subscribe();
  * // offline: paused without burning retries; online again: reconnects at once with Last-Event-ID
  * ```
  * @param target - what to watch; `globalThis` (the `window` of a page) when omitted.

@@ -21,7 +21,7 @@ export type VisibilityTarget = EventTargetLike & { readonly visibilityState?: st
  * @example
  * ```ts
  * import { fromSse, pageHidden } from 'sse-rx-client';
- * fromSse('/events', undefined, { pauseWhen: pageHidden() }).subscribe();
+ * fromSse('/events', { pauseWhen: pageHidden() }).subscribe();
  * // tab hidden: the request is aborted, state 'paused'
  * // tab shown: a new request with Last-Event-ID
  * ```

@@ -4,7 +4,7 @@ import { SseHttpError, SseNetworkError, SseStallError, SseStreamEndedError, type
 import type { RawSseEvent, SseInit } from './types.js';
 
 /** How one attempt of {@link fromSse} connects; shared by all attempts of a subscription. */
-export interface ConnectOptions {
+export interface FetchEventsConfig {
   input: string | URL;
   init: () => SseInit | Promise<SseInit>;
   fetch: typeof fetch;
@@ -21,7 +21,7 @@ const SNIPPET_LENGTH = 512;
  * One request: a cold Observable of the events of one response body. It reads and updates `state`,
  * the resume state that outlives the attempt. Unsubscribing aborts the request.
  */
-export function connect(options: ConnectOptions, state: SseResumeState): Observable<RawSseEvent> {
+export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): Observable<RawSseEvent> {
   return new Observable<RawSseEvent>((subscriber) => {
     const controller = new AbortController();
     let stallTimer: ReturnType<typeof setTimeout> | undefined;
@@ -29,16 +29,16 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
       if (!controller.signal.aborted) subscriber.error(error);
     };
     const armWatchdog = (): void => {
-      if (options.stallTimeoutMs === undefined) return;
+      if (config.stallTimeoutMs === undefined) return;
       clearTimeout(stallTimer);
       stallTimer = setTimeout(() => {
-        subscriber.error(new SseStallError(`No data for ${options.stallTimeoutMs} ms`, state));
+        subscriber.error(new SseStallError(`No data for ${config.stallTimeoutMs} ms`, state));
         controller.abort();
-      }, options.stallTimeoutMs);
+      }, config.stallTimeoutMs);
     };
 
     const run = async (): Promise<void> => {
-      const init = await options.init();
+      const init = await config.init();
       const headers = new Headers(init.headers);
       headers.set('accept', 'text/event-stream');
       // "If the EventSource object's last event ID string is not the empty string, set
@@ -47,9 +47,9 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
       armWatchdog();
       let response: Response;
       try {
-        response = await options.fetch(options.input, { ...init, headers, signal: controller.signal });
+        response = await config.fetch(config.input, { ...init, headers, signal: controller.signal });
       } catch (cause) {
-        throw new SseNetworkError(`Request to ${String(options.input)} failed`, state, { cause });
+        throw new SseNetworkError(`Request to ${String(config.input)} failed`, state, { cause });
       }
       // "HTTP 204 No Content, and similar, must cause the user agent to fail the connection": no reconnect.
       if (response.status === 204) {
@@ -62,17 +62,17 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
         const reason = response.ok
           ? `answered with content type "${contentType}" instead of text/event-stream: check the URL and that the endpoint streams events`
           : `failed with HTTP ${response.status} ${response.statusText}`.trimEnd();
-        throw new SseHttpError(`SSE request to ${String(options.input)} ${reason}`, response, snippet, state);
+        throw new SseHttpError(`SSE request to ${String(config.input)} ${reason}`, response, snippet, state);
       }
       if (!response.body) throw new SseNetworkError('The response has no body', state);
-      options.onOpen();
+      config.onOpen();
       await readEvents(response.body);
     };
 
     const readEvents = async (body: ReadableStream<Uint8Array>): Promise<void> => {
       const decoder = new SseDecoder({
         lastEventId: state.lastEventId,
-        ...(options.maxEventSize === undefined ? {} : { maxEventSize: options.maxEventSize }),
+        ...(config.maxEventSize === undefined ? {} : { maxEventSize: config.maxEventSize }),
         onEvent: (event) => {
           // An unsubscribe from inside a handler (a pause, say) drops the rest of the chunk: resume after the last event delivered.
           if (subscriber.closed) return;
@@ -103,7 +103,7 @@ export function connect(options: ConnectOptions, state: SseResumeState): Observa
       }
       decoder.end();
       // The server ended the stream: per spec a client reconnects, unless this is a one-shot stream.
-      if (options.reconnect) subscriber.error(new SseStreamEndedError('The server ended the stream', state));
+      if (config.reconnect) subscriber.error(new SseStreamEndedError('The server ended the stream', state));
       else subscriber.complete();
     };
 
