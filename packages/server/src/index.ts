@@ -1,4 +1,3 @@
-export { createEventLog, type EventLog, type EventLogConfig } from './createEventLog.js';
 export { createStreamRegistry, type StreamRegistryConfig } from './createStreamRegistry.js';
 export { SseShutdownError, SseSlowClientError } from './errors.js';
 export { sseHeaders } from './headers.js';
