@@ -1,7 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sseHeaders } from '../headers.js';
-import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse } from '../nodeTypes.js';
+import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } from '../nodeTypes.js';
 import { admit, isRefusal } from './admission.js';
 import { pump } from './pump.js';
 import type { SseResponseConfig } from './responseConfig.js';
@@ -20,6 +20,9 @@ export interface SendEventsConfig extends SseResponseConfig {
   headers?: SseNodeHeaders;
 }
 
+/** HTTP/1 connections that carry a live stream: a second stream pipelined behind it is refused. */
+const streaming = new WeakSet<SseNodeSocket>();
+
 /**
  * Streams an Observable of messages as the response to a Node request: `http`, `https`, `http2`
  * (compatibility API), Express (`res`) and Fastify (`reply.raw`, after `reply.hijack()`).
@@ -32,7 +35,11 @@ export interface SendEventsConfig extends SseResponseConfig {
  * end (see `mapError`; every error goes to `onError`). A message the codec refuses is skipped
  * and reported to `onError` as `SseInvalidMessageError`; the stream goes on.
  *
- * The client leaving (the response emits `close`) unsubscribes from the source in the same tick.
+ * The client leaving unsubscribes from the source in the same tick: the response closing, or for
+ * HTTP/1 the connection closing (also while the response waits behind a pipelined one). A second
+ * stream pipelined on an HTTP/1 connection that already carries one could never be delivered:
+ * the connection is closed and nothing is subscribed. A `HEAD` request gets the status and
+ * headers and an end, an `OPTIONS` request a 204 with the extra `headers`; neither subscribes.
  * Source completion ends the response after every queued message is written. A full socket
  * queues messages until they and what Node still holds for the response (`res.writableLength`)
  * reach `backpressure.maxBufferBytes`, then applies the policy. Nothing is ever thrown out of it.
@@ -65,8 +72,10 @@ export function sendEvents(
   source$: Observable<SseMessage>,
   config: SendEventsConfig = {},
 ): Subscription {
+  // HTTP/1: the connection is this stream's own. HTTP/2 multiplexes streams on it.
+  const socket = req.httpVersionMajor === 1 ? (req.socket ?? undefined) : undefined;
   // The client left before we started: there is nobody to stream to.
-  if (res.destroyed || res.writableEnded) return Subscription.EMPTY;
+  if (res.destroyed || res.writableEnded || socket?.destroyed) return Subscription.EMPTY;
   const status = config.status ?? 200;
   const extra = lowerCased(config.headers);
   const safely = (answer: () => void) => {
@@ -77,6 +86,22 @@ export function sendEvents(
       res.destroy();
     }
   };
+  if (req.method === 'HEAD' || req.method === 'OPTIONS') {
+    const head = req.method === 'HEAD';
+    safely(
+      () => (
+        res.writeHead(head ? status : 204, head ? { ...sseHeaders(req.httpVersionMajor), ...extra } : extra),
+        res.end('')
+      ),
+    );
+    return Subscription.EMPTY;
+  }
+  if (socket && streaming.has(socket)) {
+    // Node would queue it behind the live stream forever and stop reading the connection, so
+    // that neither would see the client leave.
+    socket.destroy();
+    return Subscription.EMPTY;
+  }
   const admission = config.registry ? admit(config.registry, req) : undefined;
   if (admission && isRefusal(admission)) {
     safely(() => (res.writeHead(admission.status, admission.headers), res.end(admission.body)));
@@ -89,11 +114,17 @@ export function sendEvents(
     res.off('close', detach);
     res.off('error', detach);
     res.off('drain', onDrain);
+    socket?.off('close', detach);
+    if (socket) streaming.delete(socket);
     admission?.release();
   };
   res.on('close', detach);
   res.on('error', detach);
   res.on('drain', onDrain);
+  if (socket) {
+    socket.on('close', detach);
+    streaming.add(socket);
+  }
   const running = pump(
     source$,
     {
@@ -112,11 +143,13 @@ export function sendEvents(
         return res.writableLength ?? 0;
       },
       end: () => {
+        if (socket) streaming.delete(socket);
         res.end('');
       },
       // Destroy without an error: an http2 stream would re-emit it where nobody listens.
       abort: () => (admission?.slowClient(), res.destroy()),
       reject: (errorStatus, body) => {
+        if (socket) streaming.delete(socket);
         safely(() => {
           res.writeHead(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' });
           res.end(body);
