@@ -237,7 +237,7 @@ describe('createStreamRegistry', () => {
 
   it('errors a Web stream nobody reads with SseShutdownError at the deadline', async () => {
     const registry = createStreamRegistry();
-    const response = toResponse(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), { registry });
+    const response = await toResponse(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), { registry });
     expect(registry.metrics().openStreams).toBe(1);
     await registry.shutdown({ deadlineMs: 20 });
     expect(registry.metrics().openStreams).toBe(0);
