@@ -9,8 +9,9 @@ import { resume } from './resume.js';
 
 /**
  * The state of a hub's read loop: `idle` (no subscriber, no connection), `connecting` (first
- * connection being opened), `connected` (reading), `reconnecting` (connection lost; ioredis
- * retries and the loop continues from the last id it delivered).
+ * connection being opened), `connected` (reading), `reconnecting` (connection lost, or silent
+ * past `blockMs + replyGraceMs`; a connection is opened again and the loop continues from the last
+ * id it delivered).
  * @public
  */
 export type StreamHubState = 'idle' | 'connecting' | 'connected' | 'reconnecting';
@@ -24,8 +25,20 @@ export interface StreamHubOptions {
   redis: Redis;
   /** The key of the stream to serve. */
   stream: string;
-  /** How long one `XREAD BLOCK` waits before it is sent again (`0`: until an entry arrives). @default 5000 */
+  /**
+   * How long one `XREAD BLOCK` waits before it is sent again. At least 1: a read blocked forever
+   * could not tell a quiet stream from a dead connection.
+   * @default 5000
+   */
   blockMs?: number;
+  /**
+   * How long past `blockMs` a reply may take: a connection silent for `blockMs + replyGraceMs`
+   * (a black-holed network path, a frozen server, which TCP alone notices only after hours) is
+   * dropped and a new one opened, the state going to `reconnecting`; reading resumes from the
+   * last id delivered, so nothing is lost.
+   * @default 2000
+   */
+  replyGraceMs?: number;
   /** The most entries one `XREAD` returns. @default 500 */
   count?: number;
   /** The `CLIENT SETNAME` of the read loop's connection, to spot it in `CLIENT LIST`. @default `sse-rx-redis:<stream>` */
@@ -77,19 +90,27 @@ export interface StreamHub {
  * ```
  * @param options - The client, the stream and tuning, see {@link StreamHubOptions}.
  * @returns The hub: `stream(lastEventId?)` per client, and `state$`.
- * @throws TypeError when `blockMs` or `count` is not a valid integer.
+ * @throws TypeError when `blockMs`, `replyGraceMs` or `count` is not a valid integer.
  * @public
  */
 export function createStreamHub(options: StreamHubOptions): StreamHub {
-  const { redis, stream, blockMs = 5000, count = 500, onTrimmed } = options;
+  const { redis, stream, blockMs = 5000, count = 500, replyGraceMs = 2000, onTrimmed } = options;
   const connectionName = options.connectionName ?? `sse-rx-redis:${stream}`;
-  if (!Number.isInteger(blockMs) || blockMs < 0)
-    throw new TypeError(`blockMs must be an integer >= 0, got ${blockMs}.`);
+  if (!Number.isInteger(blockMs) || blockMs < 1)
+    throw new TypeError(`blockMs must be an integer >= 1, got ${blockMs}.`);
+  if (!Number.isInteger(replyGraceMs) || replyGraceMs < 1)
+    throw new TypeError(`replyGraceMs must be an integer >= 1, got ${replyGraceMs}.`);
   if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be an integer >= 1, got ${count}.`);
   const state = new BehaviorSubject<StreamHubState>('idle');
-  const live$ = readLoop({ redis, stream, blockMs, count, connectionName, setState: (s) => state.next(s) }).pipe(
-    share(),
-  );
+  const live$ = readLoop({
+    redis,
+    stream,
+    blockMs,
+    count,
+    replyGraceMs,
+    connectionName,
+    setState: (s) => state.next(s),
+  }).pipe(share());
   const ready$ = state.pipe(filter((s) => s === 'connected'));
 
   return {
