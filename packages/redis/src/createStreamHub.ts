@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable, share, throwError } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import type { SseResumeError } from './errors.js';
 import { parseLastEventId } from './parseLastEventId.js';
-import { readHistory } from './readHistory.js';
+import { planReplay } from './planReplay.js';
 import { readLoop } from './readLoop.js';
+import { readPage } from './readPage.js';
 import { resume } from './resume.js';
 
 /**
@@ -43,8 +43,13 @@ export interface StreamHubOptions {
   count?: number;
   /** The `CLIENT SETNAME` of the read loop's connection, to spot it in `CLIENT LIST`. @default `sse-rx-redis:<stream>` */
   connectionName?: string;
-  /** Called when a client's `Last-Event-ID` is older than the stream's trimmed history. @default undefined */
-  onTrimmed?: (error: SseResumeError) => void;
+  /**
+   * The most entries replayed to one client: one further behind gets a reset (reason `trimmed`)
+   * instead, so a crowd reconnecting from far back costs Redis at most this many entries each.
+   * `Infinity`: no cap.
+   * @default 1000
+   */
+  maxReplay?: number;
 }
 
 /**
@@ -59,9 +64,11 @@ export interface StreamHub {
    *
    * A `lastEventId` that is not a stream id makes the Observable error with an
    * {@link SseResumeError} of type `malformed-id` (status 400) when subscribed (check it with
-   * {@link parseLastEventId} before answering, to send a 400 instead). One older than
-   * the trimmed history gives a `{ event: 'reset', data: '', id }` message first (send a
-   * snapshot then), then the live messages.
+   * {@link parseLastEventId} before answering, to send a 400 instead). One that cannot be served
+   * exactly (older than the trimmed history, more than `maxReplay` behind, newer than the stream,
+   * from a stream that is gone) gives a reset first, `{ event: 'reset', data:
+   * '{"reason":"trimmed","lastEventId":"…"}', id: <newest id> }` (send a snapshot then), then the
+   * live messages. A replay is read page by page, as the client takes it.
    */
   stream(lastEventId?: string): Observable<SseMessage>;
   /** The read loop's state; emits the current state on subscribe. */
@@ -94,12 +101,14 @@ export interface StreamHub {
  * @public
  */
 export function createStreamHub(options: StreamHubOptions): StreamHub {
-  const { redis, stream, blockMs = 5000, count = 500, replyGraceMs = 2000, onTrimmed } = options;
+  const { redis, stream, blockMs = 5000, count = 500, replyGraceMs = 2000, maxReplay = 1000 } = options;
   const connectionName = options.connectionName ?? `sse-rx-redis:${stream}`;
   if (!Number.isInteger(blockMs) || blockMs < 1)
     throw new TypeError(`blockMs must be an integer >= 1, got ${blockMs}.`);
   if (!Number.isInteger(replyGraceMs) || replyGraceMs < 1)
     throw new TypeError(`replyGraceMs must be an integer >= 1, got ${replyGraceMs}.`);
+  if (!(Number.isInteger(maxReplay) || maxReplay === Infinity) || maxReplay < 0)
+    throw new TypeError(`maxReplay must be an integer >= 0 or Infinity, got ${maxReplay}.`);
   if (!Number.isInteger(count) || count < 1) throw new TypeError(`count must be an integer >= 1, got ${count}.`);
   const state = new BehaviorSubject<StreamHubState>('idle');
   const live$ = readLoop({
@@ -123,7 +132,14 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         return throwError(() => error);
       }
       if (lastId === undefined) return live$;
-      return resume({ live$, ready$, readHistory: (id) => readHistory(redis, stream, id), lastId, onTrimmed });
+      return resume({
+        live$,
+        ready$,
+        plan: (id) => planReplay(redis, stream, id, maxReplay),
+        readPage: (id) => readPage(redis, stream, id),
+        lastId,
+        lastEventId: lastEventId as string,
+      });
     },
   };
 }
