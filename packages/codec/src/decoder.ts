@@ -12,6 +12,11 @@ const SPACE = 32;
 const BOM = '\uFEFF';
 const DEFAULT_MAX_EVENT_SIZE = 8 * 1024 * 1024;
 const ASCII_DIGITS = /^[0-9]+$/;
+/**
+ * Pieces of a partial line are joined into one string once this many have arrived, so that a long
+ * line fed in tiny chunks costs about its own size instead of one string and array slot per piece.
+ */
+const PIECES_PER_JOIN = 256;
 
 /**
  * Turns chunks of an event stream (bytes or text, split anywhere) into events.
@@ -44,6 +49,8 @@ export class SseDecoder {
   private skipLeadingLF = false;
   /** Pieces of a line whose end has not arrived yet. */
   private pendingParts: string[] = [];
+  /** How many of the first `pendingParts` are already joined blocks of PIECES_PER_JOIN pieces. */
+  private pendingBlocks = 0;
   private pendingSize = 0;
   /** Skipping the rest of an event that went past `maxEventSize`. */
   private discarding = false;
@@ -94,6 +101,7 @@ export class SseDecoder {
     this.started = false;
     this.skipLeadingLF = false;
     this.pendingParts = [];
+    this.pendingBlocks = 0;
     this.pendingSize = 0;
     this.discarding = false;
     this.skippingLine = false;
@@ -134,6 +142,7 @@ export class SseDecoder {
         this.pendingParts.push(text.slice(position, lineEnd));
         const line = this.pendingParts.join('');
         this.pendingParts = [];
+        this.pendingBlocks = 0;
         this.pendingSize = 0;
         this.nextNul = -1;
         this.processLine(line, 0, line.length, line.indexOf(':'));
@@ -167,11 +176,16 @@ export class SseDecoder {
       return;
     }
     this.pendingParts.push(part);
+    if (this.pendingParts.length - this.pendingBlocks === PIECES_PER_JOIN) {
+      this.pendingParts.push(this.pendingParts.splice(this.pendingBlocks).join(''));
+      this.pendingBlocks++;
+    }
   }
 
   private startDiscarding(line: string): void {
     this.discarding = true;
     this.pendingParts = [];
+    this.pendingBlocks = 0;
     this.pendingSize = 0;
     this.data = '';
     this.hasData = false;
