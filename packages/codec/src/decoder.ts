@@ -9,6 +9,7 @@ import { Utf8ChunkDecoder } from './utf8.js';
 
 const LF = 10;
 const SPACE = 32;
+const COLON = 58;
 const BOM = '\uFEFF';
 const DEFAULT_MAX_EVENT_SIZE = 8 * 1024 * 1024;
 const ASCII_DIGITS = /^[0-9]+$/;
@@ -148,8 +149,15 @@ export class SseDecoder {
         this.processLine(line, 0, line.length, line.indexOf(':'));
         this.nextNul = -1;
       } else {
-        if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
-        this.processLine(text, position, lineEnd, nextColon < lineEnd ? nextColon : -1);
+        // The colon of the common field names is where they end; other lines search for it (a blank
+        // line or a bare field name has none).
+        let colon = knownFieldEnd(text, position);
+        if (colon >= lineEnd) colon = -1;
+        else if (text.charCodeAt(colon) !== COLON) {
+          if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
+          colon = nextColon < lineEnd ? nextColon : -1;
+        }
+        this.processLine(text, position, lineEnd, colon);
       }
       position = lineEnd + 1;
       // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
@@ -319,6 +327,17 @@ export class SseDecoder {
 function indexOrEnd(text: string, search: string, from: number): number {
   const index = text.indexOf(search, from);
   return index === -1 ? text.length : index;
+}
+
+/**
+ * Where the field name starting at `at` ends if it is `data`, `id` or `event`, else `at`: the
+ * caller checks for a colon there.
+ */
+function knownFieldEnd(text: string, at: number): number {
+  if (isData(text, at)) return at + 4;
+  if (isId(text, at)) return at + 2;
+  if (isEvent(text, at)) return at + 5;
+  return at;
 }
 
 // The common field names, compared code by code in place: for a few characters this is several

@@ -20,6 +20,7 @@ export class Utf8ChunkDecoder {
   /** The previous chunk decoded to one code unit per byte (ASCII, as far as speed is concerned). */
   private asciiSoFar = true;
   private held: Uint8Array | undefined;
+  private scratch = new Uint8Array(0);
 
   /** Decodes the next chunk, holding back a trailing incomplete code point. */
   decode(chunk: Uint8Array): string {
@@ -27,9 +28,7 @@ export class Utf8ChunkDecoder {
     if (chunk.length === 1 && chunk[0]! < 0x80 && this.held === undefined) return String.fromCharCode(chunk[0]!);
     let bytes = chunk;
     if (this.held !== undefined) {
-      bytes = new Uint8Array(this.held.length + chunk.length);
-      bytes.set(this.held);
-      bytes.set(chunk, this.held.length);
+      bytes = this.joinHeld(this.held, chunk);
       this.held = undefined;
     }
     const cut = completeLength(bytes);
@@ -43,6 +42,23 @@ export class Utf8ChunkDecoder {
     return text;
   }
 
+  /**
+   * `held` followed by `chunk`, in a buffer reused from chunk to chunk up to MAX_SCRATCH bytes: a
+   * fresh buffer per chunk (or decoding the two parts apart and joining the strings) costs more than
+   * decoding the chunk.
+   */
+  private joinHeld(held: Uint8Array, chunk: Uint8Array): Uint8Array {
+    const length = held.length + chunk.length;
+    let buffer = this.scratch;
+    if (buffer.length < length) {
+      buffer = new Uint8Array(length);
+      if (length <= MAX_SCRATCH) this.scratch = buffer;
+    }
+    buffer.set(held);
+    buffer.set(chunk, held.length);
+    return buffer.subarray(0, length);
+  }
+
   /** Ends the stream: held bytes (an incomplete code point) become U+FFFD. */
   flush(): string {
     const held = this.held;
@@ -50,6 +66,9 @@ export class Utf8ChunkDecoder {
     return held === undefined ? '' : this.textDecoder.decode(held);
   }
 }
+
+/** The largest buffer kept between chunks to join held bytes with the next chunk. */
+const MAX_SCRATCH = 1024 * 1024;
 
 /**
  * A decoder whose non-streaming calls decode each input on its own (no state is carried) through
