@@ -112,8 +112,8 @@ const peer: Contender = {
   },
 };
 
-/** Where the last block of the floor goes, so that no engine can skip making it. */
-let floorSink = '';
+/** The last block the floor made: kept (and checked) so that no engine can skip making the blocks. */
+let floorBlock = '';
 const floor: Contender = {
   name: 'floor',
   run(w) {
@@ -124,7 +124,7 @@ const floor: Contender = {
       const text = rest + decoder.decode(chunk, { stream: true });
       let start = 0;
       for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n', start)) {
-        floorSink = text.slice(start, end);
+        floorBlock = text.slice(start, end);
         count++;
         start = end + 2;
       }
@@ -176,6 +176,7 @@ for (const w of workloads) checkAgreement(w);
 const loadBefore = os.loadavg()[0]!;
 const results = measure();
 const loadAfter = os.loadavg()[0]!;
+if (floorBlock.length === 0) throw new Error('floor: made no blocks');
 
 const rows = workloads.map((w) => {
   const ms = results.get(w)!;
