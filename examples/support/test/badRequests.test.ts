@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { type ExampleProcess, rawRequest, readmeCommand, startExample, statusOf } from './exampleProcess.js';
+
+const get = (path: string, headers = '') =>
+  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
+/** A POST whose body never arrives in full: the client leaves after 7 of 100 bytes. */
+const truncatedPost = (path: string) =>
+  `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"from"`;
+
+/** One hostile request: to which printed origin (0 the first), and the status it must get (undefined: any, or none). */
+interface BadRequest {
+  what: string;
+  origin: number;
+  request: string;
+  status?: number;
+  hangUp?: boolean;
+}
+
+const cases: Record<string, BadRequest[]> = {
+  chat: [
+    { what: 'GET //[', origin: 0, request: get('//['), status: 400 },
+    { what: 'a POST body cut short', origin: 0, request: truncatedPost('/messages'), hangUp: true },
+  ],
+  demo: [{ what: 'GET //[', origin: 0, request: get('//['), status: 400 }],
+  cors: [
+    { what: 'Cookie: session=% on the page', origin: 0, request: get('/', 'Cookie: session=%\r\n'), status: 400 },
+    { what: 'a CRLF in the page cookie', origin: 0, request: get('/', 'Cookie: session=a%0D%0Ab\r\n'), status: 400 },
+    {
+      what: 'Cookie: session=% on the stream',
+      origin: 1,
+      request: get('/events', 'Cookie: session=%\r\n'),
+      status: 400,
+    },
+  ],
+};
+
+let running: ExampleProcess | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+describe.each(Object.entries(cases))('the %s example', (example, requests) => {
+  test('answers bad requests with 400 and keeps running', async () => {
+    running = startExample(readmeCommand(example));
+    await running.waitFor(/running: Ctrl-C to stop/, 30_000);
+    const origins = running.origins();
+    for (const bad of requests) {
+      const answer = await rawRequest(origins[bad.origin]!, bad.request, 3000, bad.hangUp);
+      if (bad.status !== undefined) expect(statusOf(answer), bad.what).toBe(bad.status);
+    }
+    // Still alive: every origin answers a plain request.
+    for (const origin of origins) expect(statusOf(await rawRequest(origin, get('/'))), origin).toBeGreaterThan(0);
+    expect(running.output()).not.toMatch(/Error|ELIFECYCLE/);
+  }, 60_000);
+});
