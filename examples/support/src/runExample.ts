@@ -30,14 +30,19 @@ export async function runExample<Running extends { close(): Promise<void> }>(
   config: RunExampleConfig<Running>,
 ): Promise<void> {
   let running: Running | undefined;
+  let stopping = false;
   const stop = async () => {
+    // Ctrl-C signals the whole process group, so tsx's relay makes a second SIGINT arrive here:
+    // keep listening (a default SIGINT would kill the process mid-close) and close once.
+    if (stopping) return;
+    stopping = true;
     const closed = running?.close() ?? Promise.resolve();
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
     console.log('stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     running = await config.start();
     await config.tour?.(running);

@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, where the READMEs' commands run. */
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
+/** How a process ended. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** An example started as a separate process group, the way a terminal runs it. */
 export interface ExampleProcess {
   /** stdout and stderr so far. */
@@ -15,10 +21,10 @@ export interface ExampleProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   /** The distinct `http(s)://127.0.0.1:port` origins printed so far, in order. */
   origins(): string[];
-  /** Resolves with the exit code once the process has exited. */
-  exited: Promise<number | null>;
-  /** Ctrl-C: SIGINT to the whole group; resolves with the exit code (SIGKILL after `timeoutMs`). */
-  stop(timeoutMs?: number): Promise<number | null>;
+  /** Resolves with the exit code (`null` and the signal when a signal ended it) once the process has exited. */
+  exited: Promise<Exit>;
+  /** Ctrl-C: SIGINT to the whole group, as a terminal sends it; resolves with the exit (SIGKILL after `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<Exit>;
 }
 
 /**
@@ -42,12 +48,12 @@ export function startExample(command: string, env: Record<string, string> = {}):
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
+  let exit: Exit | undefined;
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
       for (const listener of listeners) listener();
-      resolve(code);
+      resolve(exit);
     }),
   );
   const signalGroup = (signal: NodeJS.Signals) => {
@@ -66,8 +72,8 @@ export function startExample(command: string, env: Record<string, string> = {}):
         const check = () => {
           const match = text.match(pattern);
           if (match) done(() => resolve(match));
-          else if (exitCode !== undefined)
-            done(() => reject(new Error(`exited (${exitCode}) before printing ${pattern}:\n${text}`)));
+          else if (exit !== undefined)
+            done(() => reject(new Error(`exited (${JSON.stringify(exit)}) before printing ${pattern}:\n${text}`)));
         };
         const timer = setTimeout(
           () => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${text}`))),
@@ -82,14 +88,14 @@ export function startExample(command: string, env: Record<string, string> = {}):
         check();
       }),
     stop: async (timeoutMs = 10_000) => {
-      if (exitCode !== undefined) return exitCode;
+      if (exit !== undefined) return exit;
       signalGroup('SIGINT');
       const timer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs);
-      const code = await exited;
+      const ended = await exited;
       clearTimeout(timer);
       // Whatever the entry left behind in its group (it should be nothing) goes too.
       signalGroup('SIGKILL');
-      return code;
+      return ended;
     },
   };
 }

@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:net';
+import { describe, expect, test } from 'vitest';
+import { type ExampleProcess, readmeCommand, startExample } from './exampleProcess.js';
+
+/**
+ * Reads a response until its text matches `pattern` (bounded in time), then aborts it: enough for
+ * streams that never end.
+ */
+async function readUntil(
+  url: string,
+  pattern: RegExp,
+  init: RequestInit = {},
+): Promise<{ status: number; text: string }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  const response = await fetch(url, { ...init, signal: controller.signal });
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      if (pattern.test(text)) break;
+    }
+  } catch {
+    // Aborted by the deadline: the assertion below says what was missing.
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { status: response.status, text };
+}
+
+/** What to check on each example once its README command is running: origins as printed, in order. */
+const checks: Record<string, (origins: string[]) => Promise<void>> = {
+  clock: async ([origin]) => {
+    expect((await readUntil(`${origin}/`, /\n\n/)).text).toMatch(/^data: \d{4}-\d\d-\d\dT/);
+  },
+  'custom-events': async ([origin]) => {
+    expect((await readUntil(`${origin}/`, /event: test\n/)).text).toMatch(/^retry: 3000\n\n/);
+  },
+  'llm-tokens': async ([origin]) => {
+    const init = { method: 'POST', body: '{"prompt":"hi"}', headers: { 'content-type': 'application/json' } };
+    expect((await readUntil(`${origin}/completions`, /event: done\n/, init)).text).toContain(
+      'event: token\ndata: {"text":"You"}',
+    );
+  },
+  chat: async ([origin]) => {
+    const { text } = await readUntil(`${origin}/events`, /event: chat\n/, { headers: { 'last-event-id': '0' } });
+    expect(text).toContain('"from":"server","text":"Welcome!');
+  },
+  demo: async ([origin]) => {
+    expect((await readUntil(`${origin}/`, /<\/html>/)).text).toContain('<title>sse-rx demo</title>');
+    expect((await readUntil(`${origin}/events`, /event: tick\n/)).text).toContain('event: tick\nid: ');
+  },
+  cors: async ([page, stream]) => {
+    expect((await fetch(`${page}/`)).headers.get('set-cookie')).toMatch(/^session=/);
+    const refused = await fetch(`${stream}/events`, { headers: { origin: 'http://evil.example' } });
+    expect(refused.status).toBe(403);
+    expect((await readUntil(`${stream}/events`, /event: tick\n/)).text).toContain(
+      'event: hello\ndata: {"session":null}',
+    );
+  },
+  'broadcast-presence': async ([origin]) => {
+    // The tour added Ada; the server kept her for the curl that follows.
+    expect(await (await fetch(`${origin}/persons`)).json()).toEqual([{ name: 'Ada' }]);
+    expect((await readUntil(`${origin}/events`, /event: presence\n/)).text).toContain('event: hello\n');
+  },
+  frameworks: async (origins) => {
+    expect(origins).toHaveLength(4);
+    for (const origin of origins)
+      expect((await readUntil(`${origin}/ticks`, /event: tick\n/)).text).toContain('event: tick\nid: 1\n');
+  },
+};
+
+/** Runs `body` with the example started by its README command, and always stops it. */
+async function withExample(
+  example: string,
+  env: Record<string, string>,
+  body: (running: ExampleProcess) => Promise<void>,
+) {
+  const running = startExample(readmeCommand(example), env);
+  try {
+    await body(running);
+  } finally {
+    await running.stop();
+  }
+}
+
+describe.concurrent.each(Object.entries(checks))('the %s README command', (example, check) => {
+  test('runs, answers while it runs, and stops cleanly on Ctrl-C', async () => {
+    await withExample(example, {}, async (running) => {
+      await running.waitFor(/running: Ctrl-C to stop/, 30_000);
+      await check(running.origins());
+      const exit = await running.stop();
+      // The example closed and exited 0; pnpm, signalled too (as in a terminal), may end on the SIGINT itself.
+      expect(running.output()).toMatch(/\nstopped\n/);
+      expect(exit.code === 0 || exit.signal === 'SIGINT', JSON.stringify(exit)).toBe(true);
+      expect(running.output()).not.toMatch(/ELIFECYCLE|Error/);
+    });
+  }, 60_000);
+
+  test('says in one line which port is taken and how to pick another', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await withExample(example, { PORT: String(port) }, async (running) => {
+        expect((await running.exited).code).toBe(1);
+        const lines = running.output().split('\n');
+        const line = lines.find((l) => l.startsWith(`port ${port} is already in use`));
+        expect(line).toBe(
+          `port ${port} is already in use: stop what holds it, or pick another port, e.g. PORT=${port + 1000} pnpm --filter sse-rx-example-${example} start`,
+        );
+        expect(running.output()).not.toMatch(/^\s+at /m);
+      });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 60_000);
+});
