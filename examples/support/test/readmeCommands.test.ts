@@ -1,3 +1,5 @@
+import { connect as connectHttp2 } from 'node:http2';
+import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { type ExampleProcess, readmeCommand, startExample } from './exampleProcess.js';
@@ -28,6 +30,35 @@ async function readUntil(
     controller.abort();
   }
   return { status: response.status, text };
+}
+
+/**
+ * GETs `path` over TLS without checking the (self-signed) certificate, over HTTP/2 or HTTP/1.1,
+ * and returns the text once it holds a whole event or the response ends (bounded in time).
+ */
+function readTls(origin: string, path: string, overHttp2: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => finish(), 10_000);
+    const finish = () => {
+      clearTimeout(timer);
+      session?.destroy();
+      request?.destroy();
+      resolve(text);
+    };
+    const collect = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (/\n\n/.test(text) && text.includes('event:')) finish();
+    };
+    const session = overHttp2 ? connectHttp2(origin, { rejectUnauthorized: false }) : undefined;
+    session?.on('error', reject);
+    const stream = session?.request({ ':path': path });
+    stream?.on('data', collect).on('end', finish).on('error', reject);
+    const request = overHttp2
+      ? undefined
+      : httpsGet(`${origin}${path}`, { rejectUnauthorized: false }, (res) => res.on('data', collect).on('end', finish));
+    request?.on('error', reject);
+  });
 }
 
 /** What to check on each example once its README command is running: origins as printed, in order. */
@@ -69,6 +100,11 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
     expect((await readUntil(`${origin}/`, /<\/html>/)).text).toContain('<app-ticks></app-ticks>');
     expect((await readUntil(`${origin}/main.js`, /"app-ticks"/)).text).toContain('"app-ticks"');
     expect((await readUntil(`${origin}/events`, /event: tick\n/)).text).toContain('event: tick\nid: ');
+  },
+  http2: async ([h2Origin, h1Origin]) => {
+    expect(h2Origin).toMatch(/^https:/);
+    expect(await readTls(h2Origin!, '/events/1', true)).toContain('event: tick\ndata: {"stream":1,"n":1}');
+    expect(await readTls(h1Origin!, '/', false)).toContain('<title>sse-rx: 12 streams over HTTP/2</title>');
   },
   frameworks: async (origins) => {
     expect(origins).toHaveLength(4);
