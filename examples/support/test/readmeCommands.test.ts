@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { connect as connectHttp2 } from 'node:http2';
 import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type ExampleProcess, readmeCommand, startExample } from './exampleProcess.js';
+import { type ExampleProcess, readmeCommand, repoRoot, startExample } from './exampleProcess.js';
 
 /**
  * Reads a response until its text matches `pattern` (bounded in time), then aborts it: enough for
@@ -112,6 +114,13 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
       expect((await readUntil(`${origin}/ticks`, /event: tick\n/)).text).toContain('event: tick\nid: 1\n');
   },
 };
+
+test('every example folder is in this table, so none can skip it', () => {
+  const folders = readdirSync(join(repoRoot, 'examples'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name !== 'support')
+    .map((entry) => entry.name);
+  expect(Object.keys(checks).sort()).toEqual(folders.sort());
+});
 
 /** Runs `body` with the example started by its README command, and always stops it. */
 async function withExample(
