@@ -4,7 +4,7 @@ import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type ExampleProcess, readmeCommand, repoRoot, startExample } from './exampleProcess.js';
+import { type ExampleProcess, rawRequest, readmeCommand, repoRoot, startExample, statusOf } from './exampleProcess.js';
 
 /**
  * Reads a response until its text matches `pattern` (bounded in time), then aborts it: enough for
@@ -33,6 +33,57 @@ async function readUntil(
   }
   return { status: response.status, text };
 }
+
+const get = (path: string, headers = '') =>
+  `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`;
+/** A POST whose body never arrives in full: the client leaves after 7 of 100 bytes. */
+const truncatedPost = (path: string) =>
+  `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"from"`;
+
+/** One hostile request: to which printed origin (0 the first), and the status it must get (undefined: any, or none). */
+interface BadRequest {
+  what: string;
+  origin: number;
+  request: string;
+  status?: number;
+  hangUp?: boolean;
+}
+
+/** Requests that crashed examples once (`new URL` on `//[`, `decodeURIComponent` on a cookie, a body cut short). */
+const badRequests: Record<string, BadRequest[]> = {
+  chat: [
+    { what: 'GET //[', origin: 0, request: get('//['), status: 400 },
+    { what: 'a POST body cut short', origin: 0, request: truncatedPost('/messages'), hangUp: true },
+  ],
+  demo: [{ what: 'GET //[', origin: 0, request: get('//['), status: 400 }],
+  angular: [{ what: 'GET //[', origin: 0, request: get('//['), status: 400 }],
+  'llm-tokens': [
+    { what: 'GET //[', origin: 0, request: get('//['), status: 404 },
+    { what: 'a POST body cut short', origin: 0, request: truncatedPost('/completions'), hangUp: true },
+  ],
+  clock: [{ what: 'GET //[', origin: 0, request: get('//['), hangUp: true }],
+  'custom-events': [{ what: 'GET //[', origin: 0, request: get('//['), hangUp: true }],
+  'broadcast-presence': [
+    { what: 'GET //[', origin: 0, request: get('//['), status: 404 },
+    { what: 'a POST body cut short', origin: 0, request: truncatedPost('/persons'), hangUp: true },
+  ],
+  frameworks: [0, 1, 2, 3].map((origin) => ({
+    what: `GET //[ on server ${origin}`,
+    origin,
+    request: get('//['),
+    status: 404,
+  })),
+  cors: [
+    { what: 'Cookie: session=% on the page', origin: 0, request: get('/', 'Cookie: session=%\r\n'), status: 400 },
+    { what: 'a CRLF in the page cookie', origin: 0, request: get('/', 'Cookie: session=a%0D%0Ab\r\n'), status: 400 },
+    {
+      what: 'Cookie: session=% on the stream',
+      origin: 1,
+      request: get('/events', 'Cookie: session=%\r\n'),
+      status: 400,
+    },
+  ],
+};
 
 /**
  * GETs `path` over TLS without checking the (self-signed) certificate, over HTTP/2 or HTTP/1.1,
@@ -137,11 +188,20 @@ async function withExample(
 }
 
 describe.concurrent.each(Object.entries(checks))('the %s README command', (example, check) => {
-  test('runs, answers while it runs, and stops cleanly on Ctrl-C', { timeout: 150_000 }, async () => {
+  test('runs, answers while it runs, survives bad requests, and stops cleanly on Ctrl-C', {
+    timeout: 150_000,
+  }, async () => {
     await withExample(example, {}, async (running) => {
       // The Angular example compiles with ngc first (about 25 s on a busy 2-core machine).
       await running.waitFor(/running: Ctrl-C to stop/, 120_000);
-      await check(running.origins());
+      const origins = running.origins();
+      await check(origins);
+      for (const bad of badRequests[example] ?? []) {
+        const answer = await rawRequest(origins[bad.origin]!, bad.request, 3000, bad.hangUp);
+        if (bad.status !== undefined) expect(statusOf(answer), bad.what).toBe(bad.status);
+      }
+      // Still alive and serving after them.
+      if (badRequests[example]) await check(origins);
       const exit = await running.stop();
       // The example closed and exited 0; pnpm, signalled too (as in a terminal), may end on the SIGINT itself.
       expect(running.output()).toMatch(/\nstopped\n/);
