@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, requestPath } from 'sse-rx-example-support';
 import { createMemoryStore, heartbeat, readLastEventId, retryHint, sendEvents } from 'sse-rx-server';
 import { page } from './page.js';
 
@@ -16,14 +16,14 @@ export interface ChatMessage {
   at: string;
 }
 
-/** Reads a small JSON body (up to 16 KiB); `undefined` when too large or not JSON. */
+/** Reads a small JSON body (up to 16 KiB); `undefined` when too large, not JSON, or cut short by the client leaving. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    text += chunk.toString('utf8');
-    if (text.length > 16 * 1024) return undefined;
-  }
   try {
+    let text = '';
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      text += chunk.toString('utf8');
+      if (text.length > 16 * 1024) return undefined;
+    }
     return JSON.parse(text);
   } catch {
     return undefined;
@@ -40,8 +40,10 @@ export async function start(port = 0): Promise<Running> {
   // The store gives each message an id, keeps the last 1000 and replays after Last-Event-ID.
   const store = createMemoryStore({ maxEvents: 1000 });
   const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method === 'GET' && path === '/') {
+    const path = requestPath(req);
+    if (path === undefined) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request target');
+    } else if (req.method === 'GET' && path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     } else if (req.method === 'GET' && path === '/events') {
       sendEvents(req, res, store.stream(readLastEventId(req)).pipe(heartbeat(15_000), retryHint(1000)));
@@ -62,14 +64,9 @@ export async function start(port = 0): Promise<Running> {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
+  const { url, close } = await listen(server, port);
   return {
-    url: `http://127.0.0.1:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url,
+    close,
   };
 }

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { PortInUseError } from 'sse-rx-example-support';
 import { sendEvents } from 'sse-rx-server';
 import { ticks, type Running } from '../ticks.js';
 
@@ -16,6 +17,8 @@ export async function startFastify(port = 0, periodMs = 1000): Promise<Running> 
     reply.hijack();
     sendEvents(request.raw, reply.raw, ticks('fastify', periodMs), { headers: reply.getHeaders() });
   });
-  const address = await app.listen({ port, host: '127.0.0.1' });
+  const address = await app.listen({ port, host: '127.0.0.1' }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new PortInUseError(port, { cause: error }) : error;
+  });
   return { url: `${address}/ticks`, close: () => app.close() };
 }
