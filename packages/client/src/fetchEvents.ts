@@ -34,6 +34,9 @@ export interface FetchEventsConfig {
 const HEARTBEATS_BEFORE_STALL = 2.5;
 /** setTimeout's largest delay; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** What each watchdog says when it fires (built then, not on every chunk). */
+const NO_HEAD = (ms: number) => `No response within ${ms} ms (connectTimeoutMs)`;
+const NO_DATA = (ms: number) => `No data for ${ms} ms`;
 
 /**
  * One request: a cold Observable of the events of one response body. It reads and updates `state`,
@@ -49,16 +52,15 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       controller.abort();
     };
     /** Aborts with an SseStallError unless bytes (or the head) come within `ms`; each call restarts it. */
-    const armWatchdog = (ms: number | undefined, message: string): void => {
+    const armWatchdog = (ms: number | undefined, describe: (ms: number) => string): void => {
       clearTimeout(watchdog);
       if (ms === undefined) return;
-      watchdog = setTimeout(() => fail(new SseStallError(message, state)), Math.min(ms, MAX_TIMER_MS));
+      watchdog = setTimeout(() => fail(new SseStallError(describe(ms), state)), Math.min(ms, MAX_TIMER_MS));
     };
     const stallMs = (): number | undefined =>
       config.stallTimeoutMs ?? (heartbeatMs === undefined ? undefined : heartbeatMs * HEARTBEATS_BEFORE_STALL);
     const onBytes = (): void => {
-      const ms = stallMs();
-      armWatchdog(ms, `No data for ${ms} ms`);
+      armWatchdog(stallMs(), NO_DATA);
       config.onActivity?.({ atMs: Date.now(), heartbeatMs });
     };
 
@@ -66,7 +68,7 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       const init = await config.init();
       if (controller.signal.aborted) return; // unsubscribed while `init` ran: send nothing
       const request = buildRequest(config.input, init, state.lastEventId, controller.signal);
-      armWatchdog(config.connectTimeoutMs, `No response within ${config.connectTimeoutMs} ms (connectTimeoutMs)`);
+      armWatchdog(config.connectTimeoutMs, NO_HEAD);
       let response: Response;
       try {
         response = await config.fetch(request);
