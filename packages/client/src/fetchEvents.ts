@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import { SseDecoder } from 'sse-rx-codec';
+import { buildRequest } from './buildRequest.js';
 import { readHeartbeatMs, readReset, readServerError } from './contract.js';
 import {
   SseHttpError,
@@ -9,6 +10,7 @@ import {
   SseStreamEndedError,
   type SseResumeState,
 } from './errors.js';
+import { readSnippet } from './readSnippet.js';
 import type { RawSseEvent, SseActivity, SseInit, SseReset } from './types.js';
 
 /** How one attempt of {@link fromSse} connects; shared by all attempts of a subscription. */
@@ -28,13 +30,13 @@ export interface FetchEventsConfig {
   onReset: ((reset: SseReset) => void) | undefined;
 }
 
-/** How much of an error body to keep, and how long to wait for it. */
-const SNIPPET_LENGTH = 512;
-const SNIPPET_TIMEOUT_MS = 1000;
 /** The watchdog after a heartbeat announcement: this many intervals. */
 const HEARTBEATS_BEFORE_STALL = 2.5;
 /** setTimeout's largest delay; a longer one fires at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** What each watchdog says when it fires (built then, not on every chunk). */
+const NO_HEAD = (ms: number) => `No response within ${ms} ms (connectTimeoutMs)`;
+const NO_DATA = (ms: number) => `No data for ${ms} ms`;
 
 /**
  * One request: a cold Observable of the events of one response body. It reads and updates `state`,
@@ -50,16 +52,15 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       controller.abort();
     };
     /** Aborts with an SseStallError unless bytes (or the head) come within `ms`; each call restarts it. */
-    const armWatchdog = (ms: number | undefined, message: string): void => {
+    const armWatchdog = (ms: number | undefined, describe: (ms: number) => string): void => {
       clearTimeout(watchdog);
       if (ms === undefined) return;
-      watchdog = setTimeout(() => fail(new SseStallError(message, state)), Math.min(ms, MAX_TIMER_MS));
+      watchdog = setTimeout(() => fail(new SseStallError(describe(ms), state)), Math.min(ms, MAX_TIMER_MS));
     };
     const stallMs = (): number | undefined =>
       config.stallTimeoutMs ?? (heartbeatMs === undefined ? undefined : heartbeatMs * HEARTBEATS_BEFORE_STALL);
     const onBytes = (): void => {
-      const ms = stallMs();
-      armWatchdog(ms, `No data for ${ms} ms`);
+      armWatchdog(stallMs(), NO_DATA);
       config.onActivity?.({ atMs: Date.now(), heartbeatMs });
     };
 
@@ -67,7 +68,7 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       const init = await config.init();
       if (controller.signal.aborted) return; // unsubscribed while `init` ran: send nothing
       const request = buildRequest(config.input, init, state.lastEventId, controller.signal);
-      armWatchdog(config.connectTimeoutMs, `No response within ${config.connectTimeoutMs} ms (connectTimeoutMs)`);
+      armWatchdog(config.connectTimeoutMs, NO_HEAD);
       let response: Response;
       try {
         response = await config.fetch(request);
@@ -152,62 +153,4 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       controller.abort();
     };
   });
-}
-
-/**
- * The request of one attempt. A URL or request that cannot be built is a programming error: a
- * `TypeError` that says what to fix, which no retry rule retries.
- */
-function buildRequest(input: string | URL, init: SseInit, lastEventId: string, signal: AbortSignal): Request {
-  const base = (globalThis as { location?: { href?: string } }).location?.href;
-  let url: URL;
-  try {
-    url = new URL(input, base);
-  } catch (cause) {
-    const hint =
-      base === undefined ? ' (outside a browser, give an absolute URL such as http://localhost:3000/events)' : '';
-    throw new TypeError(`fromSse: "${String(input)}" is not a valid URL${hint}`, { cause });
-  }
-  try {
-    const headers = new Headers(init.headers);
-    headers.set('accept', 'text/event-stream');
-    // "If the EventSource object's last event ID string is not the empty string, set
-    // `Last-Event-ID`/last event ID string, encoded as UTF-8, in request's header list."
-    if (lastEventId !== '') headers.set('last-event-id', utf8ByteString(lastEventId));
-    return new Request(url, { ...init, headers, signal });
-  } catch (cause) {
-    throw new TypeError(`fromSse: cannot build the request to ${url.href}: ${(cause as Error).message}`, { cause });
-  }
-}
-
-/** `text` encoded as UTF-8, one character per byte: how `Headers` takes a value's bytes as they are. */
-function utf8ByteString(text: string): string {
-  let bytes = '';
-  for (const byte of new TextEncoder().encode(text)) bytes += String.fromCharCode(byte);
-  return bytes;
-}
-
-/** The first characters of an error body, within a size and a time budget. */
-async function readSnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeUp = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, SNIPPET_TIMEOUT_MS);
-  });
-  try {
-    while (text.length < SNIPPET_LENGTH) {
-      const chunk = await Promise.race([reader.read(), timeUp]);
-      if (!chunk || chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-  } catch {
-    // The snippet is a courtesy: a body that fails to read leaves what was read.
-  } finally {
-    clearTimeout(timer);
-    reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, SNIPPET_LENGTH);
 }

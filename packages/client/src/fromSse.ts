@@ -112,7 +112,7 @@ export interface FromSseConfig extends SseInit {
    * @default 8 MiB (8,388,608)
    */
   maxEventSize?: number;
-  /** The `fetch` to use, e.g. one with a proxy agent or a test double. @default globalThis.fetch */
+  /** The `fetch` to use, e.g. one with a proxy agent or a test double; called with one `Request` per attempt. @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Called on each change of connection state. @default undefined */
   onState?: (state: SseConnectionState) => void;

@@ -78,6 +78,21 @@ describe('fromSse and the server error contract', () => {
     expect(server.requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, '1']);
   });
 
+  it('never counts a retryable event: error as a healthy event: the attempt count keeps growing', async () => {
+    const server = await serve((_req, res) => {
+      openStream(res);
+      res.end('data: a\n\nevent: error\ndata: {"message":"Internal error","retryable":true}\n\n');
+    });
+    const attempts: number[] = [];
+    const error = await errorWithin(
+      fromSse(server.url, { reconnect: { ...fast, maxAttempts: 3, onRetry: ({ attempt }) => attempts.push(attempt) } }),
+      3000,
+    );
+    expect(isSseServerError(error) && error.retryable).toBe(true);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(server.requests).toHaveLength(4);
+  });
+
   it('keeps any other event: error an ordinary event, and every event: error with serverErrors: false', async () => {
     const contract = 'event: error\ndata: {"message":"x","retryable":false}\n\n';
     const server = await serve((_req, res) => {

@@ -142,6 +142,14 @@ describe('fromSse retry rules that cannot storm', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
   }, 10_000);
 
+  it('refuses a method that only init gives, when the default reconnect rule depends on it', async () => {
+    const server = await serve((_req, res) => res.writeHead(500).end());
+    const error = await errorWithin(fromSse(server.url, { init: () => ({ method: 'POST' }) }), 1000);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/set method in the config/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('fails fast, never retried, on an invalid URL, a relative URL in Node, or a request that cannot be built', async () => {
     const server = await serve((_req, res) => res.writeHead(500).end());
     const states: SseConnectionState['status'][] = [];
