@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, where the READMEs' commands run. */
@@ -103,15 +104,19 @@ export function startExample(command: string, env: Record<string, string> = {}):
 /**
  * Sends raw bytes to a server and returns what it answered until it closed the connection (or
  * `timeoutMs`): for requests `fetch` refuses to send, such as `GET //[`.
- * @param origin - e.g. `http://127.0.0.1:3000`.
+ * @param origin - e.g. `http://127.0.0.1:3000` (or `https:`, over TLS).
  * @param request - the bytes of the request.
  * @param timeoutMs - the most to wait for the answer.
  * @param hangUp - close our side right after writing (a client that leaves mid-request).
  */
 export function rawRequest(origin: string, request: string, timeoutMs = 3000, hangUp = false): Promise<string> {
-  const { hostname, port } = new URL(origin);
+  const { hostname, port, protocol } = new URL(origin);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
+    // An https origin (self-signed in the examples): TLS without checking the certificate, HTTP/1.1 over it.
+    const socket =
+      protocol === 'https:'
+        ? connectTls({ port: Number(port), host: hostname, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] })
+        : connect(Number(port), hostname);
     let answer = '';
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
     socket.on('data', (chunk) => {

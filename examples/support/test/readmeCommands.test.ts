@@ -57,6 +57,8 @@ const badRequests: Record<string, BadRequest[]> = {
   ],
   demo: [{ what: 'GET //[', origin: 0, request: get('//['), status: 400 }],
   angular: [{ what: 'GET //[', origin: 0, request: get('//['), status: 400 }],
+  // Origin 1 is the HTTP/1.1 server (TLS); the HTTP/2 one shares its handler.
+  http2: [{ what: 'GET //[ over HTTP/1.1 with TLS', origin: 1, request: get('//['), status: 400 }],
   'llm-tokens': [
     { what: 'GET //[', origin: 0, request: get('//['), status: 404 },
     { what: 'a POST body cut short', origin: 0, request: truncatedPost('/completions'), hangUp: true },
