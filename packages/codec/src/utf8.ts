@@ -24,8 +24,11 @@ export class Utf8ChunkDecoder {
 
   /** Decodes the next chunk, holding back a trailing incomplete code point. */
   decode(chunk: Uint8Array): string {
-    // A lone ASCII byte (a stream read byte by byte): skip the TextDecoder call, most of the cost.
-    if (chunk.length === 1 && chunk[0]! < 0x80 && this.held === undefined) return String.fromCharCode(chunk[0]!);
+    // A few ASCII bytes (a stream read in tiny pieces): skip the TextDecoder call, most of the cost.
+    if (chunk.length <= MAX_TINY && this.held === undefined && isAscii(chunk))
+      return chunk.length === 1
+        ? String.fromCharCode(chunk[0]!)
+        : String.fromCharCode.apply(null, chunk as unknown as number[]);
     let bytes = chunk;
     if (this.held !== undefined) {
       bytes = this.joinHeld(this.held, chunk);
@@ -65,6 +68,14 @@ export class Utf8ChunkDecoder {
     this.held = undefined;
     return held === undefined ? '' : this.textDecoder.decode(held);
   }
+}
+
+/** The longest chunk checked for ASCII to decode it without a TextDecoder call. */
+const MAX_TINY = 16;
+
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
 }
 
 /** The largest buffer kept between chunks to join held bytes with the next chunk. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encode, type SseEvent, type SseMessage } from '../src/index.js';
-import { cutAt, decodeChunks, utf8 } from './helpers.js';
+import { cutAt, cutEvery, decodeChunks, utf8 } from './helpers.js';
 
 /** Any well-formed string, with line breaks, NUL, BOMs, colons and astral code points made likely. */
 const anyText = fc
@@ -103,6 +103,25 @@ describe('codec properties', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+
+  it('decodes accented, CJK and emoji text exactly when the bytes arrive in tiny pieces of any size', () => {
+    // Chunks of up to 16 bytes take the no-TextDecoder path when ASCII, the TextDecoder otherwise,
+    // and cut code points in every place.
+    const realistic = fc.string({ unit: fc.constantFrom('a', ' ', ':', 'é', 'Ł', '北', '😀', '\r', '\n', '\r\n') });
+    const messages = fc.array(
+      fc.record({ data: realistic, id: fc.string({ unit: fc.constantFrom('a', 'é', '北', '😀') }) }),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(messages, fc.integer({ min: 1, max: 17 }), (list, size) => {
+        const bytes = utf8(list.map(encode).join(''));
+        const decoded = decodeChunks(cutEvery(bytes, size));
+        expect(decoded.events).toEqual(expectedEvents(list));
+        expect(decoded).toEqual(decodeChunks([bytes]));
+      }),
+      { numRuns: 500 },
     );
   });
 
