@@ -17,3 +17,4 @@ export { toResponse, type ToResponseConfig } from './sinks/toResponse.js';
 export type { BackpressureConfig } from './sinks/writeQueue.js';
 export { STREAM_READY } from './streamReady.js';
 export type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
+export { isSseError, SseError, type SseMessage } from 'sse-rx-codec';
