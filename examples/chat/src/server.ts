@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Subject } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
-import { createEventLog, heartbeat, readLastEventId, retryHint, sendEvents } from 'sse-rx-server';
+import { createEventLog, heartbeat, readLastEventId, retryHint, sendEvents, type SseMessage } from 'sse-rx-server';
 import { page } from './page.js';
 
 /** A running example server. */

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { interval, map, startWith } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
-import { heartbeat, sendEvents } from 'sse-rx-server';
+import { heartbeat, sendEvents, type SseMessage } from 'sse-rx-server';
 import { checkOrigin, cookie } from './cors.js';
 import { page } from './page.js';
 

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { interval, map, type Observable } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
+import type { SseMessage } from 'sse-rx-server';
 
 /** A running server of one framework. */
 export interface Running {
