@@ -117,6 +117,14 @@ describe('toResponse', () => {
     expect(source.total()).toBe(0);
   });
 
+  it('refuses a headTimeoutMs a timer cannot hold, naming the range', () => {
+    for (const headTimeoutMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => toResponse(NEVER, { headTimeoutMs })).toThrow(
+        /headTimeoutMs must be a number of milliseconds from 0/,
+      );
+    }
+  });
+
   it('streams the exact wire text to a real fetch client', async () => {
     server = await listenFetch(() => toResponse(of({ retry: 10 }, { event: 'tick', id: '7', data: '{"n":7}' })));
     const { status, headers, text } = await fetchText(server.url);

@@ -4,7 +4,7 @@ import { sseHeaders } from '../headers.js';
 import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } from '../nodeTypes.js';
 import { admit, isRefusal } from './admission.js';
 import { pump } from './pump.js';
-import type { SseResponseConfig } from './responseConfig.js';
+import { checkHeadTimeout, type SseResponseConfig } from './responseConfig.js';
 
 /**
  * Options of {@link sendEvents}.
@@ -42,7 +42,7 @@ const streaming = new WeakSet<SseNodeSocket>();
  * headers and an end, an `OPTIONS` request a 204 with the extra `headers`; neither subscribes.
  * Source completion ends the response after every queued message is written. A full socket
  * queues messages until they and what Node still holds for the response (`res.writableLength`)
- * reach `backpressure.maxBufferBytes`, then applies the policy. Nothing is ever thrown out of it.
+ * reach `backpressure.maxBufferBytes`, then applies the policy. Nothing but a misused option throws.
  * With a `registry` the stream counts toward its limits, metrics and shutdown. When the response
  * has a `flush` method (Express `compression` adds one) it is called after every write.
  *
@@ -62,6 +62,7 @@ const streaming = new WeakSet<SseNodeSocket>();
  * @param res - the response to stream into.
  * @param source$ - the messages to send; subscribed once, for this client.
  * @param config - status, extra headers, the head timeout, backpressure and errors; see {@link SendEventsConfig}.
+ * @throws TypeError when `headTimeoutMs` is not from 0 to 2^31 - 1 (the only throw: a misuse).
  * @returns the subscription to the source: closed once the source completes or errors or the client
  *   leaves; unsubscribe it to stop streaming (the response then stays open until you end it).
  * @public
@@ -72,6 +73,7 @@ export function sendEvents(
   source$: Observable<SseMessage>,
   config: SendEventsConfig = {},
 ): Subscription {
+  checkHeadTimeout(config);
   // HTTP/1: the connection is this stream's own. HTTP/2 multiplexes streams on it.
   const socket = req.httpVersionMajor === 1 ? (req.socket ?? undefined) : undefined;
   // The client left before we started: there is nobody to stream to.
