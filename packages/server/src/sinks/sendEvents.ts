@@ -80,22 +80,21 @@ export function sendEvents(
   if (res.destroyed || res.writableEnded || socket?.destroyed) return Subscription.EMPTY;
   const status = config.status ?? 200;
   const extra = lowerCased(config.headers);
-  const safely = (answer: () => void) => {
+  const streamHeaders = () => ({ ...sseHeaders(req.httpVersionMajor), ...extra });
+  // Writes a whole answer that is not a stream.
+  const answer = (code: number, headers: Record<string, string | number | string[]>, body = '') => {
     try {
-      answer();
+      res.writeHead(code, headers);
+      res.end(body);
     } catch {
       // Headers already sent or invalid: the caller must not crash.
       res.destroy();
     }
   };
+  // A HEAD gets what a GET would before its first event, an OPTIONS a bare 204: neither a stream.
   if (req.method === 'HEAD' || req.method === 'OPTIONS') {
-    const head = req.method === 'HEAD';
-    safely(
-      () => (
-        res.writeHead(head ? status : 204, head ? { ...sseHeaders(req.httpVersionMajor), ...extra } : extra),
-        res.end('')
-      ),
-    );
+    if (req.method === 'HEAD') answer(status, streamHeaders());
+    else answer(204, extra);
     return Subscription.EMPTY;
   }
   if (socket && streaming.has(socket)) {
@@ -106,7 +105,7 @@ export function sendEvents(
   }
   const admission = config.registry ? admit(config.registry, req) : undefined;
   if (admission && isRefusal(admission)) {
-    safely(() => (res.writeHead(admission.status, admission.headers), res.end(admission.body)));
+    answer(admission.status, admission.headers, admission.body);
     return Subscription.EMPTY;
   }
   const onDrain = () => running.drain();
@@ -130,11 +129,15 @@ export function sendEvents(
   const running = pump(
     source$,
     {
-      open: () =>
-        safely(() => {
-          res.writeHead(status, { ...sseHeaders(req.httpVersionMajor), ...extra });
+      open: () => {
+        try {
+          res.writeHead(status, streamHeaders());
           res.flushHeaders?.();
-        }),
+        } catch {
+          // Invalid extra headers: the stream cannot start, but the caller must not crash.
+          res.destroy();
+        }
+      },
       write: (frame) => {
         const more = res.write(frame);
         // Compression middleware would hold the event in zlib's buffer until it fills up.
@@ -152,10 +155,7 @@ export function sendEvents(
       abort: () => (admission?.slowClient(), res.destroy()),
       reject: (errorStatus, body) => {
         if (socket) streaming.delete(socket);
-        safely(() => {
-          res.writeHead(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' });
-          res.end(body);
-        });
+        answer(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' }, body);
       },
     },
     config,
