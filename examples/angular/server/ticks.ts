@@ -1,5 +1,5 @@
 import { interval, map, type Observable, share } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
+import type { SseMessage } from 'sse-rx-server';
 import { asMessage } from 'sse-rx-server';
 import type { Tick } from '../src/app/tick.js';
 

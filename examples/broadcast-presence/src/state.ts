@@ -1,5 +1,5 @@
 import { BehaviorSubject, defer, finalize, map, merge, of, type Observable } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
+import type { SseMessage } from 'sse-rx-server';
 
 /** An item of the shared list. */
 export interface Person {

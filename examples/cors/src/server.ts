@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { interval, map, startWith } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
-import { heartbeat, sendEvents } from 'sse-rx-server';
+import { heartbeat, sendEvents, type SseMessage } from 'sse-rx-server';
 import { listen } from 'sse-rx-example-support';
 import { checkOrigin, cookie } from './cors.js';
 import { page } from './page.js';

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import { concatMap, interval, of, startWith, type Observable } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
 import { listen } from 'sse-rx-example-support';
-import { retryHint, sendEvents } from 'sse-rx-server';
+import { retryHint, sendEvents, type SseMessage } from 'sse-rx-server';
 
 /** What the `json` event carries: pretty-printed, so its data spans several lines. */
 export interface Status {

@@ -1,6 +1,5 @@
 import { interval, map, type Observable, share } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
-import { asMessage } from 'sse-rx-server';
+import { asMessage, type SseMessage } from 'sse-rx-server';
 
 /** One tick of the demo: a sequence number, the server time and a made-up price. */
 export interface Tick {

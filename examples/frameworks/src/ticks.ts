@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { interval, map, type Observable } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
+import type { SseMessage } from 'sse-rx-server';
 import { listen } from 'sse-rx-example-support';
 
 /** A running server of one framework. */

@@ -2,9 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import { interval, map, startWith } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
 import { listen, requestPath } from 'sse-rx-example-support';
-import { heartbeat, sendEvents } from 'sse-rx-server';
+import { heartbeat, sendEvents, type SseMessage } from 'sse-rx-server';
 import { selfSignedCertificate } from './certificate.js';
 import { page } from './page.js';
 

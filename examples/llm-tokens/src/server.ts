@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { concat, finalize, map, of, Subject, tap } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
 import { listen } from 'sse-rx-example-support';
-import { sendEvents } from 'sse-rx-server';
+import { sendEvents, type SseMessage } from 'sse-rx-server';
 import { fakeModel } from './model.js';
 
 /** What the server reports about each completion, so tests (and curious readers) can watch it. */

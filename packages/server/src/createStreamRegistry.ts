@@ -63,7 +63,7 @@ export interface StreamRegistryConfig {
  * });
  * registry.metrics();
  * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1,
- * //   bufferedBytes: 0, droppedMessages: 0, closedSlowClients: 0 }
+ * //   bufferedBytes: 0, droppedMessages: 0, closedSlowClients: 0, skippedMessages: 0 }
  * ```
  * @param config - limits, the per-key function and `Retry-After`; see {@link StreamRegistryConfig}.
  * @returns the registry, to pass as the `registry` option of the sinks.
@@ -76,7 +76,14 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   const open = new Set<Admission & { stream?: TrackedStream }>();
   const perKey = new Map<string, number>();
   const count = new BehaviorSubject(0);
-  const totals = { openedStreams: 0, refusedStreams: 0, resumedStreams: 0, droppedMessages: 0, closedSlowClients: 0 };
+  const totals = {
+    openedStreams: 0,
+    refusedStreams: 0,
+    resumedStreams: 0,
+    droppedMessages: 0,
+    closedSlowClients: 0,
+    skippedMessages: 0,
+  };
   let shuttingDown: Promise<void> | undefined;
   let allClosed: (() => void) | undefined;
   // Set by shutdown: the last message for a stream, with its own jittered retry.
@@ -123,6 +130,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
         released = true;
         open.delete(admission);
         totals.droppedMessages += admission.stream?.pump.queue.dropped ?? 0;
+        totals.skippedMessages += admission.stream?.pump.skipped ?? 0;
         if (key !== undefined) {
           const left = perKey.get(key)! - 1;
           if (left === 0) perKey.delete(key);
@@ -167,11 +175,13 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     metrics(): StreamMetrics {
       let bufferedBytes = 0;
       let dropped = totals.droppedMessages;
+      let skipped = totals.skippedMessages;
       for (const { stream } of open) {
         bufferedBytes += stream?.pump.queue.bufferedBytes ?? 0;
         dropped += stream?.pump.queue.dropped ?? 0;
+        skipped += stream?.pump.skipped ?? 0;
       }
-      return { openStreams: open.size, ...totals, droppedMessages: dropped, bufferedBytes };
+      return { openStreams: open.size, ...totals, droppedMessages: dropped, skippedMessages: skipped, bufferedBytes };
     },
     openStreams$: count.pipe(distinctUntilChanged()) as Observable<number>,
     get closing() {

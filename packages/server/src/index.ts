@@ -19,3 +19,4 @@ export type { EventStore, ResetData, ResetReason } from './stores/eventStore.js'
 export { resetMessage } from './stores/resetMessage.js';
 export { STREAM_READY } from './streamReady.js';
 export type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
+export { isSseError, SseError, type SseMessage } from 'sse-rx-codec';

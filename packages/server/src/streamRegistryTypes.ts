@@ -48,6 +48,8 @@ export interface StreamMetrics {
   droppedMessages: number;
   /** Streams closed for reading too slowly under the `'close'` policy. */
   closedSlowClients: number;
+  /** Messages skipped because the codec refuses them (each reported to the sink's `onError`), over all streams. */
+  skippedMessages: number;
 }
 
 /**

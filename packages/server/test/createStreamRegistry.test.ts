@@ -42,6 +42,7 @@ describe('createStreamRegistry', () => {
       bufferedBytes: 0,
       droppedMessages: 0,
       closedSlowClients: 0,
+      skippedMessages: 0,
     });
     a.abort();
     b.abort();

@@ -76,7 +76,7 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
 export function listenFetch(handler: (request: Request) => Response | Promise<Response>): Promise<TestServer> {
   return listen(async (req, res) => {
     const response = await handler(
-      new Request(`http://127.0.0.1${req.url ?? '/'}`, { headers: req.headers as HeadersInit }),
+      new Request(`http://127.0.0.1${req.url ?? '/'}`, { method: req.method, headers: req.headers as HeadersInit }),
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.flushHeaders();

@@ -106,6 +106,21 @@ describe('sendEvents', () => {
     expect((seen[0] as Error).message).toMatch(/^SSE message skipped: /);
   });
 
+  it('counts skipped messages in the registry metrics, open streams and closed ones', async () => {
+    const registry = createStreamRegistry();
+    const source = new Subject<SseMessage>();
+    const { url } = await serve(() => source, { registry });
+    const response = await fetch(url);
+    source.next({ data: 'ok' });
+    source.next({ id: 'a\rb', data: 'x' });
+    source.next({ event: 'x\ny', data: 'x' });
+    expect(registry.metrics().skippedMessages).toBe(2);
+    source.complete();
+    expect(await response.text()).toBe('data: ok\n\n');
+    await until(() => registry.metrics().openStreams === 0);
+    expect(registry.metrics().skippedMessages).toBe(2);
+  });
+
   it('unsubscribes from the source when 200 clients connect and abort', async () => {
     const ticks = counted(interval(5).pipe(map((n) => ({ data: String(n) }))));
     const { url } = await serve(() => ticks.source$);

@@ -103,6 +103,28 @@ describe('toResponse', () => {
     expect(silent.active()).toBe(0);
   });
 
+  it('answers HEAD with the headers and OPTIONS with 204, never subscribing', async () => {
+    const source = counted(NEVER);
+    server = await listenFetch((request) =>
+      toResponse(source.source$, { request, headers: { 'access-control-allow-origin': '*' } }),
+    );
+    const head = await fetch(server.url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const options = await fetch(server.url, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('access-control-allow-origin')).toBe('*');
+    expect(source.total()).toBe(0);
+  });
+
+  it('refuses a headTimeoutMs a timer cannot hold, naming the range', () => {
+    for (const headTimeoutMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      expect(() => toResponse(NEVER, { headTimeoutMs })).toThrow(
+        /headTimeoutMs must be a number of milliseconds from 0/,
+      );
+    }
+  });
+
   it('streams the exact wire text to a real fetch client', async () => {
     server = await listenFetch(() => toResponse(of({ retry: 10 }, { event: 'tick', id: '7', data: '{"n":7}' })));
     const { status, headers, text } = await fetchText(server.url);

@@ -5,6 +5,7 @@ import type { SseRequest } from '../readLastEventId.js';
 import { STREAM_READY } from '../streamReady.js';
 import { encodeFrame } from './encodeFrame.js';
 import { errorBody, type SettledError, type SseErrorInfo } from './errorBody.js';
+import { DEFAULT_HEAD_TIMEOUT_MS } from './responseConfig.js';
 import { createWriteQueue, type BackpressureConfig, type FrameTarget, type WriteQueue } from './writeQueue.js';
 
 /**
@@ -69,12 +70,9 @@ export interface Pump {
 
 /** How the pump is run by a sink that has a response head. */
 export interface PumpConfig extends SseSinkConfig {
-  /** See `SseResponseConfig.headTimeoutMs`. */
+  /** See `SseResponseConfig.headTimeoutMs`; checked by `headTimeoutOf`. */
   headTimeoutMs?: number;
 }
-
-/** The default of `headTimeoutMs`. */
-export const DEFAULT_HEAD_TIMEOUT_MS = 1000;
 
 /** True for a message that dispatches nothing: only a comment and/or a `retry:` hint. */
 const isControl = (message: SseMessage): boolean =>

@@ -33,3 +33,20 @@ export interface SseResponseConfig extends SseSinkConfig {
    */
   registry?: StreamRegistry;
 }
+
+/** The default of `headTimeoutMs`. */
+export const DEFAULT_HEAD_TIMEOUT_MS = 1000;
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): Node turns a longer one into 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Checks a sink's `headTimeoutMs` before anything starts.
+ * @throws TypeError when it is not a number from 0 to 2^31 - 1.
+ */
+export function checkHeadTimeout(config: SseResponseConfig): void {
+  const { headTimeoutMs } = config;
+  if (headTimeoutMs === undefined || (headTimeoutMs >= 0 && headTimeoutMs <= MAX_TIMER_MS)) return;
+  throw new TypeError(
+    `headTimeoutMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${String(headTimeoutMs)}.`,
+  );
+}

@@ -4,7 +4,7 @@ import { sseHeaders } from '../headers.js';
 import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } from '../nodeTypes.js';
 import { admit, isRefusal } from './admission.js';
 import { pump } from './pump.js';
-import type { SseResponseConfig } from './responseConfig.js';
+import { checkHeadTimeout, type SseResponseConfig } from './responseConfig.js';
 
 /**
  * Options of {@link sendEvents}.
@@ -42,7 +42,7 @@ const streaming = new WeakSet<SseNodeSocket>();
  * headers and an end, an `OPTIONS` request a 204 with the extra `headers`; neither subscribes.
  * Source completion ends the response after every queued message is written. A full socket
  * queues messages until they and what Node still holds for the response (`res.writableLength`)
- * reach `backpressure.maxBufferBytes`, then applies the policy. Nothing is ever thrown out of it.
+ * reach `backpressure.maxBufferBytes`, then applies the policy. Nothing but a misused option throws.
  * With a `registry` the stream counts toward its limits, metrics and shutdown. When the response
  * has a `flush` method (Express `compression` adds one) it is called after every write.
  *
@@ -62,6 +62,7 @@ const streaming = new WeakSet<SseNodeSocket>();
  * @param res - the response to stream into.
  * @param source$ - the messages to send; subscribed once, for this client.
  * @param config - status, extra headers, the head timeout, backpressure and errors; see {@link SendEventsConfig}.
+ * @throws TypeError when `headTimeoutMs` is not from 0 to 2^31 - 1 (the only throw: a misuse).
  * @returns the subscription to the source: closed once the source completes or errors or the client
  *   leaves; unsubscribe it to stop streaming (the response then stays open until you end it).
  * @public
@@ -72,28 +73,28 @@ export function sendEvents(
   source$: Observable<SseMessage>,
   config: SendEventsConfig = {},
 ): Subscription {
+  checkHeadTimeout(config);
   // HTTP/1: the connection is this stream's own. HTTP/2 multiplexes streams on it.
   const socket = req.httpVersionMajor === 1 ? (req.socket ?? undefined) : undefined;
   // The client left before we started: there is nobody to stream to.
   if (res.destroyed || res.writableEnded || socket?.destroyed) return Subscription.EMPTY;
   const status = config.status ?? 200;
   const extra = lowerCased(config.headers);
-  const safely = (answer: () => void) => {
+  const streamHeaders = () => ({ ...sseHeaders(req.httpVersionMajor), ...extra });
+  // Writes a whole answer that is not a stream.
+  const answer = (code: number, headers: Record<string, string | number | string[]>, body = '') => {
     try {
-      answer();
+      res.writeHead(code, headers);
+      res.end(body);
     } catch {
       // Headers already sent or invalid: the caller must not crash.
       res.destroy();
     }
   };
+  // A HEAD gets what a GET would before its first event, an OPTIONS a bare 204: neither a stream.
   if (req.method === 'HEAD' || req.method === 'OPTIONS') {
-    const head = req.method === 'HEAD';
-    safely(
-      () => (
-        res.writeHead(head ? status : 204, head ? { ...sseHeaders(req.httpVersionMajor), ...extra } : extra),
-        res.end('')
-      ),
-    );
+    if (req.method === 'HEAD') answer(status, streamHeaders());
+    else answer(204, extra);
     return Subscription.EMPTY;
   }
   if (socket && streaming.has(socket)) {
@@ -104,7 +105,7 @@ export function sendEvents(
   }
   const admission = config.registry ? admit(config.registry, req) : undefined;
   if (admission && isRefusal(admission)) {
-    safely(() => (res.writeHead(admission.status, admission.headers), res.end(admission.body)));
+    answer(admission.status, admission.headers, admission.body);
     return Subscription.EMPTY;
   }
   const onDrain = () => running.drain();
@@ -128,11 +129,15 @@ export function sendEvents(
   const running = pump(
     source$,
     {
-      open: () =>
-        safely(() => {
-          res.writeHead(status, { ...sseHeaders(req.httpVersionMajor), ...extra });
+      open: () => {
+        try {
+          res.writeHead(status, streamHeaders());
           res.flushHeaders?.();
-        }),
+        } catch {
+          // Invalid extra headers: the stream cannot start, but the caller must not crash.
+          res.destroy();
+        }
+      },
       write: (frame) => {
         const more = res.write(frame);
         // Compression middleware would hold the event in zlib's buffer until it fills up.
@@ -150,10 +155,7 @@ export function sendEvents(
       abort: () => (admission?.slowClient(), res.destroy()),
       reject: (errorStatus, body) => {
         if (socket) streaming.delete(socket);
-        safely(() => {
-          res.writeHead(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' });
-          res.end(body);
-        });
+        answer(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' }, body);
       },
     },
     config,

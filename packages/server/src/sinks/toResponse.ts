@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sseHeaders } from '../headers.js';
 import { admit, isRefusal } from './admission.js';
-import type { SseResponseConfig } from './responseConfig.js';
+import { checkHeadTimeout, type SseResponseConfig } from './responseConfig.js';
 import { eventStream } from './toReadableStream.js';
 
 /**
@@ -52,11 +52,13 @@ export interface ToResponseConfig extends SseResponseConfig {
  * ```
  * @param source$ - the messages to send; subscribed once per response body.
  * @param config - status, extra headers, the head timeout, backpressure and errors; see {@link ToResponseConfig}.
+ * @throws TypeError when `headTimeoutMs` is not from 0 to 2^31 - 1 (the only throw: a misuse).
  * @returns a promise of a streaming `Response` with `content-type: text/event-stream; charset=utf-8`
  *   (or of the JSON error answer); it never rejects.
  * @public
  */
 export function toResponse(source$: Observable<SseMessage>, config: ToResponseConfig = {}): Promise<Response> {
+  checkHeadTimeout(config);
   const { request } = config;
   const status = config.status ?? 200;
   if (request?.method === 'HEAD') return Promise.resolve(new Response(null, { status, headers: headersOf(config) }));
