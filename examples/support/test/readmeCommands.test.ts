@@ -131,8 +131,18 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
     );
   },
   chat: async ([origin]) => {
-    const { text } = await readUntil(`${origin}/events`, /event: chat\n/, { headers: { 'last-event-id': '0' } });
-    expect(text).toContain('"from":"server","text":"Welcome!');
+    // A tab that is open when a message is posted gets it live; posted again (bounded) until the stream has it.
+    const reading = readUntil(`${origin}/events`, /event: chat\n[^]*?\n\n/);
+    let read = false;
+    void reading.finally(() => {
+      read = true;
+    });
+    const body = JSON.stringify({ from: 'readme test', text: 'hello' });
+    for (let tries = 0; tries < 50 && !read; tries++) {
+      await fetch(`${origin}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 200))]);
+    }
+    expect((await reading).text).toContain('"from":"readme test","text":"hello"');
   },
   demo: async ([origin]) => {
     expect((await readUntil(`${origin}/`, /<\/html>/)).text).toContain('<title>sse-rx demo</title>');
