@@ -47,6 +47,8 @@ export interface WriteQueue {
   readonly empty: boolean;
   /** Bytes waiting in the queue (not counting the target's `writableLength`). */
   readonly bufferedBytes: number;
+  /** Bytes the process holds for this client: the queue's plus the target's `writableLength`. */
+  readonly heldBytes: number;
   /** Frames discarded by a drop policy so far. */
   readonly dropped: number;
   /** The bound in force, in bytes. */
@@ -110,6 +112,9 @@ export function createWriteQueue(target: FrameTarget, config: BackpressureConfig
     },
     get bufferedBytes() {
       return bufferedBytes;
+    },
+    get heldBytes() {
+      return bufferedBytes + (target.writableLength ?? 0);
     },
     get dropped() {
       return dropped;
