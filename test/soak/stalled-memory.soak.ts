@@ -32,9 +32,13 @@ interface Setup {
 const SETUPS: Setup[] = [
   { name: '1 MiB per stream (the default before)', maxBufferBytes: MIB },
   { name: '256 KiB per stream', maxBufferBytes: 256 * KIB },
-  { name: '128 KiB per stream', maxBufferBytes: 128 * KIB },
+  { name: '128 KiB per stream (the default)', maxBufferBytes: 128 * KIB },
   { name: '64 KiB per stream', maxBufferBytes: 64 * KIB },
-  { name: 'default per stream + registry `maxBufferedBytes: 64 MiB`', maxBufferedBytes: 64 * MIB },
+  {
+    name: '256 KiB per stream + registry `maxBufferedBytes: 64 MiB`',
+    maxBufferBytes: 256 * KIB,
+    maxBufferedBytes: 64 * MIB,
+  },
 ];
 
 const gc: () => void =

@@ -43,16 +43,16 @@ describe('createWriteQueue', () => {
     expect(queue.empty).toBe(true);
   });
 
-  it('holds at most 256 KiB per client by default, and counts what the target holds in heldBytes', () => {
+  it('holds at most 128 KiB per client by default, and counts what the target holds in heldBytes', () => {
     const sink = { ...target(1), writableLength: 100 };
     const queue = createWriteQueue(sink);
-    expect(queue.maxBufferBytes).toBe(256 * 1024);
+    expect(queue.maxBufferBytes).toBe(128 * 1024);
     queue.push(frame(1));
     queue.push(frame(2));
     expect(queue.bufferedBytes).toBe(10);
     expect(queue.heldBytes).toBe(110);
-    // The bound counts the target's bytes too: 100 + 10 held, so the room left is 256 KiB - 110.
-    expect(queue.push(frame(3, 256 * 1024 - 110))).toBe(true);
+    // The bound counts the target's bytes too: 100 + 10 held, so the room left is 128 KiB - 110.
+    expect(queue.push(frame(3, 128 * 1024 - 110))).toBe(true);
     expect(queue.push(frame(4, 1))).toBe(false);
   });
 

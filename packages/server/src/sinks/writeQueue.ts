@@ -17,10 +17,11 @@ export interface BackpressureConfig {
    * the process holds this much for the client. Writes go straight through while the connection
    * has room, so Node may hold its `highWaterMark` (16 KiB by default) plus one message even when
    * the bound is smaller. Bytes the kernel's socket buffers took are outside the process and not counted.
-   * The default holds 256 events of 1 KB for a client that stopped reading (on top of what the
-   * kernel took): 1,000 stalled clients then hold at most ~270 MiB, where 1 MiB held ~1 GiB (see
-   * RELIABILITY.md). For many clients, also cap all streams together with the registry's `maxBufferedBytes`.
-   * @default 262_144 (256 KiB)
+   * The default holds 128 events of 1 KB for a client that stopped reading (on top of what the
+   * kernel took): 1,000 stalled clients then held at most 120 MiB (RSS peak 304 MiB), where 1 MiB
+   * held 1,000 MiB (RSS 1.5 GiB) and 256 KiB 249 MiB (RSS 472 MiB); 64 KiB saved little more RSS
+   * (299 MiB). See RELIABILITY.md. For many clients, also cap all streams with the registry's `maxBufferedBytes`.
+   * @default 131_072 (128 KiB)
    */
   maxBufferBytes?: number;
   /**
@@ -58,7 +59,7 @@ export interface WriteQueue {
   readonly maxBufferBytes: number;
 }
 
-const DEFAULT_MAX_BUFFER_BYTES = 256 * 1024;
+const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024;
 
 /** Creates the bounded queue both sinks share, applying the {@link BackpressureConfig} policy. */
 export function createWriteQueue(target: FrameTarget, config: BackpressureConfig = {}): WriteQueue {
