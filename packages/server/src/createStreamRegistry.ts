@@ -1,6 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { SseShutdownError } from './errors.js';
+import { SseShutdownError, SseSlowClientError } from './errors.js';
 import { readLastEventId, type SseRequest } from './readLastEventId.js';
 import { ADMIT, type Admission, type Admit, type Refusal, type TrackedStream } from './sinks/admission.js';
 import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
@@ -21,6 +21,14 @@ export interface StreamRegistryConfig {
    */
   maxStreamsPerKey?: number;
   /**
+   * The most bytes all open streams together may hold for their clients: what waits in their
+   * queues plus what Node holds for each response (`res.writableLength`). Checked every 100 ms;
+   * past it, the streams holding the most (the slowest clients) are closed first, as under the
+   * `'close'` policy, until the rest fit. Counted in `metrics().closedSlowClients`.
+   * @default Infinity (only each stream's `backpressure.maxBufferBytes` bounds memory)
+   */
+  maxBufferedBytes?: number;
+  /**
    * Who a request belongs to (a user id, an API key, an IP); `undefined` is not limited per key.
    * `toResponse` passes its `request` option. If it throws, the stream is not limited per key.
    * @default undefined (no per-key limit)
@@ -36,6 +44,9 @@ export interface StreamRegistryConfig {
   retryAfterMs?: number;
 }
 
+/** How often a registry with `maxBufferedBytes` adds up what its streams hold. */
+const CAP_CHECK_MS = 100;
+
 /**
  * Tracks every stream a sink opens with `{ registry }`, to limit them, count them, and shut
  * them down gracefully. Give the same registry to `sendEvents` and `toResponse`.
@@ -47,6 +58,9 @@ export interface StreamRegistryConfig {
  * is `retryMs` plus a random `0..jitterMs` (so clients do not all come back at once), stops its
  * source, ends it once written, destroys what is still open after `deadlineMs`, and resolves
  * when all are closed. From the moment it is called new streams get 503.
+ *
+ * With `maxBufferedBytes`, the bytes held for all streams together are bounded too: every 100 ms
+ * the registry adds them up and, past the bound, closes the streams holding the most first.
  *
  * `metrics()` is a snapshot computed on call: nothing is counted on the write path.
  *
@@ -73,6 +87,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   const maxStreams = config.maxStreams ?? Infinity;
   const maxPerKey = config.maxStreamsPerKey ?? Infinity;
   const retryAfterMs = config.retryAfterMs ?? 5000;
+  const maxBufferedBytes = config.maxBufferedBytes ?? Infinity;
   const open = new Set<Admission & { stream?: TrackedStream }>();
   const perKey = new Map<string, number>();
   const count = new BehaviorSubject(0);
@@ -90,6 +105,37 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   let lastMessage: (() => SseMessage) | undefined;
   // A wait in ms, spread: `retryAfterMs` plus up to as much again; during shutdown, the shutdown's.
   let nextWaitMs = () => retryAfterMs + Math.random() * retryAfterMs;
+
+  // Over maxBufferedBytes, closes the streams holding the most until the rest fit.
+  const enforceCap = () => {
+    let total = 0;
+    const holding: Array<{ bytes: number; admission: Admission & { stream?: TrackedStream } }> = [];
+    for (const admission of open) {
+      const bytes = admission.stream?.pump.queue.heldBytes ?? 0;
+      total += bytes;
+      if (bytes > 0) holding.push({ bytes, admission });
+    }
+    if (total <= maxBufferedBytes) return;
+    holding.sort((a, b) => b.bytes - a.bytes);
+    for (const { bytes, admission } of holding) {
+      if (total <= maxBufferedBytes) break;
+      total -= bytes;
+      totals.closedSlowClients++;
+      admission.stream!.destroy(new SseSlowClientError(maxBufferedBytes, 'maxBufferedBytes'));
+      admission.release();
+    }
+  };
+  // Runs enforceCap while streams are open (never keeping the process alive), when there is a cap.
+  let capTimer: ReturnType<typeof setInterval> | undefined;
+  const watchCap = () => {
+    if (open.size === 0 || maxBufferedBytes === Infinity) {
+      clearInterval(capTimer);
+      capTimer = undefined;
+    } else if (!capTimer) {
+      capTimer = setInterval(enforceCap, CAP_CHECK_MS);
+      capTimer.unref?.();
+    }
+  };
 
   const refuse = (status: 429 | 503, message: string): Refusal => {
     totals.refusedStreams++;
@@ -124,7 +170,8 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
         // Shutdown started while this stream was being set up (by its own source, say): end it too.
         if (lastMessage) stream.pump.end(lastMessage());
       },
-      slowClient: () => void totals.closedSlowClients++,
+      // A stream the cap already closed (and released) may still trip its own bound before it is gone: counted once.
+      slowClient: () => void (released || totals.closedSlowClients++),
       release() {
         if (released) return;
         released = true;
@@ -137,11 +184,13 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
           else perKey.set(key, left);
         }
         count.next(open.size);
+        watchCap();
         if (open.size === 0) allClosed?.();
       },
     };
     open.add(admission);
     count.next(open.size);
+    watchCap();
     return admission;
   };
 

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { interval, map, mergeMap, NEVER, Observable, of, range } from 'rxjs';
+import { interval, map, mergeMap, NEVER, Observable, of, range, Subject } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStreamRegistry, sendEvents, SseShutdownError, toResponse, type StreamRegistry } from '../src/index.js';
@@ -132,6 +132,38 @@ describe('createStreamRegistry', () => {
     await done;
     expect(values.every((value) => ['3', '4', '5', '6'].includes(value))).toBe(true);
     expect(new Set(values).size).toBeGreaterThan(1);
+  });
+
+  it('closes the streams holding the most bytes first once all together hold more than maxBufferedBytes, never a reader', async () => {
+    const registry = createStreamRegistry({ maxBufferedBytes: 1024 * 1024 });
+    const source = new Subject<SseMessage>();
+    const { port, url } = await listen((req, res) => {
+      sendEvents(req, res, source, { registry, backpressure: { maxBufferBytes: 256 * 1024 * 1024 } });
+    }).then((started) => (server = started));
+    // Two clients that read the response head, then stop reading; one that reads everything.
+    const stalled = [0, 1].map(() => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('GET / HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+      socket.once('data', () => socket.pause());
+      return socket;
+    });
+    const reader = fetch(url)
+      .then((response) => response.text())
+      .catch(() => '');
+    await until(() => registry.metrics().openStreams === 3);
+    const chunk = 'x'.repeat(64 * 1024);
+    for (let n = 0; n < 512 && registry.metrics().openStreams > 1; n++) {
+      source.next({ data: chunk });
+      if (n % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+      if (n % 64 === 63) await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    await until(() => registry.metrics().openStreams === 1);
+    expect(registry.metrics().closedSlowClients).toBe(2);
+    source.next({ data: 'last' });
+    source.complete();
+    expect((await reader).endsWith('data: last\n\n')).toBe(true);
+    for (const socket of stalled) socket.destroy();
   });
 
   it('destroys a stream that cannot finish by the deadline', async () => {
