@@ -110,7 +110,7 @@ describe('a process restarted mid-run (a fresh memory store), behind the fault p
     let reconnects = 0;
     try {
       const events = await firstValueFrom(
-        fromSse(`${proxy.url}/events`, undefined, {
+        fromSse(`${proxy.url}/events`, {
           reconnect: { initialDelayMs: 1, maxDelayMs: 20 },
           lastEventId: origin,
           onState: (state) => {
