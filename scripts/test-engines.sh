@@ -13,6 +13,14 @@ newest=26
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=("$oldest" "$newest")
 
+# Tests that fail on Node >= 24 today (issue 14), on a quiet machine too: the server's bound on what
+# a never-reading client holds is exceeded (70 KB held for a 64 KiB maxBufferBytes; 566 of 1999
+# events left under 'drop-oldest'), and (Node 26) the registry does not destroy a stream past its
+# shutdown deadline within 5 s. On those versions they run on their own and must still fail: one
+# that passes fails this script, so its entry goes as soon as the server is fixed.
+known_files=(packages/server/test/sendEvents.test.ts packages/server/test/createStreamRegistry.test.ts)
+known_names="keeps the connection and the socket buffer bounded under 'drop-oldest'|counts what Node holds for the response toward maxBufferBytes|destroys a stream that cannot finish by the deadline"
+
 cache="node_modules/.cache/sse-rx-node"
 status=0
 for version in "${versions[@]}"; do
@@ -24,6 +32,16 @@ for version in "${versions[@]}"; do
   bin="$(cd "$dir/node_modules/node/bin" && pwd)"
   echo "unit suites on Node $("$bin/node" --version)"
   # The JSON reporter is left out: .vitest-report.json stays the one of `pnpm test`.
-  PATH="$bin:$PATH" "$bin/node" node_modules/vitest/vitest.mjs run packages/ --reporter=dot || status=1
+  vitest=("$bin/node" node_modules/vitest/vitest.mjs run --reporter=dot)
+  if [ "$("$bin/node" -p 'process.versions.node.split(".")[0]')" -lt 24 ]; then
+    PATH="$bin:$PATH" "${vitest[@]}" packages/ || status=1
+    continue
+  fi
+  PATH="$bin:$PATH" "${vitest[@]}" packages/ -t "^(?!.*($known_names))" || status=1
+  echo "known failures on Node $version (issue 14), expected to fail:"
+  if PATH="$bin:$PATH" "${vitest[@]}" "${known_files[@]}" -t "($known_names)"; then
+    echo "a known failure now passes on Node $version: remove it from scripts/test-engines.sh" >&2
+    status=1
+  fi
 done
 exit $status
