@@ -1,7 +1,7 @@
 import type { SseProtocolError } from './errors.js';
 
 /**
- * One message to put on the wire, the input of {@link encode}.
+ * One message to put on the wire, the input of `encode` (sse-rx-codec).
  *
  * Every field is optional, but a message must carry at least one of them, and an
  * `event` needs `data` (a browser never dispatches an event without data).

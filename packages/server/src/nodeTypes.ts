@@ -16,7 +16,9 @@ export interface SseNodeRequest {
   readonly method?: string;
   /** 1 or 2: decides the `connection` header and whether the connection is one stream's own. */
   readonly httpVersionMajor: number;
+  /** The request headers (`last-event-id`, ...), names in lower case. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request target, for a `lastEventId` query parameter. */
   readonly url?: string;
   /** The connection; an HTTP/1 stream ends when it closes, even while its response is queued. */
   readonly socket?: SseNodeSocket | null;
@@ -27,9 +29,13 @@ export interface SseNodeRequest {
  * @public
  */
 export interface SseNodeSocket {
+  /** True once the connection is gone. */
   readonly destroyed: boolean;
+  /** Listens for the connection closing. */
   on(event: 'close', listener: () => void): unknown;
+  /** Stops listening for the connection closing. */
   off(event: 'close', listener: () => void): unknown;
+  /** Closes the connection at once (a second stream pipelined behind a live one). */
   destroy(): unknown;
 }
 
@@ -46,16 +52,25 @@ export type SseNodeHeaders = Readonly<Record<string, string | number | string[] 
  * @public
  */
 export interface SseNodeResponse {
+  /** Sets the status and headers of the response. */
   writeHead(status: number, headers: Record<string, string | number | string[]>): unknown;
+  /** Sends the head at once, before the first event. */
   flushHeaders?(): void;
+  /** Writes one encoded frame; false when the connection is full (wait for `drain`). */
   write(chunk: Uint8Array): boolean;
   /** Added by compression middleware: pushes out what zlib holds back. */
   flush?(): void;
+  /** Ends the response, after a last chunk (an error body, say). */
   end(chunk: string): unknown;
+  /** Drops the connection at once (a slow client, a shutdown deadline). */
   destroy(error?: Error): unknown;
+  /** Listens for the client leaving (`close`), room to write (`drain`) or a failure (`error`). */
   on(event: 'close' | 'drain' | 'error', listener: () => void): unknown;
+  /** Removes a listener added with `on`. */
   off(event: 'close' | 'drain' | 'error', listener: () => void): unknown;
+  /** True once the response's connection is gone. */
   readonly destroyed: boolean;
+  /** True once `end` was called. */
   readonly writableEnded: boolean;
   /** Bytes accepted by `write` and not yet handed to the kernel (the socket's or the HTTP/2 stream's included). */
   readonly writableLength?: number;
