@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { publish } from 'sse-rx-redis';
+import { createRedisStore } from 'sse-rx-redis';
 import { describe, expect, it } from 'vitest';
 import { redisServerAvailable, startRedisServer } from '../../packages/redis/test/redisServer.js';
 import { randomFaults, startFaultProxy, summarizeFaults } from '../support/faultProxy.js';
@@ -19,15 +19,15 @@ const RESTART_REDIS_AT = 6_500;
 const rows = useResultsFile(new URL('./results-redis-failover.md', import.meta.url), [
   '## Instance shut down and Redis restarted mid-run, through the fault proxy (sse-rx-redis)',
   '',
-  `Two sse-rx-server instances (A, B) serve one Redis stream with \`createStreamHub\`; a publisher writes`,
-  `${COUNT.toLocaleString('en-US')} sequenced events with \`publish\` (batches of 50, pipelined, every 5 ms). sse-rx-client reads`,
+  `Two sse-rx-server instances (A, B) serve one Redis stream with \`createRedisStore\`; a publisher writes`,
+  `${COUNT.toLocaleString('en-US')} sequenced events with \`append\` (batches of 50, pipelined, every 5 ms). sse-rx-client reads`,
   'through the fault proxy (seeded random cuts, resets and fragmentation on its first 60 connections)',
   `in front of A; after ${STOP_A_AT.toLocaleString('en-US')} events A is shut down (\`closeAllConnections()\`) and the proxy switched to B.`,
   `After ${RESTART_REDIS_AT.toLocaleString('en-US')} events redis-server itself is killed (SIGKILL) and started again on its port;`,
   "it runs with `appendonly yes`, `appendfsync always` (not `--save ''` alone, which would lose the stream and",
   'with it every id a client resumes from). The publisher waits between two batches for the restart: an',
   'XADD in flight when Redis dies may have been applied, and ioredis would send it again (a duplicate',
-  'that publishing, not delivery, creates). The hub reconnects and continues from the last id it read.',
+  'that publishing, not delivery, creates). The read loop of each store reconnects and continues from the last id it read.',
   'From `pnpm faults` (the same test runs in `pnpm test` without writing this file).',
 ]);
 
@@ -39,10 +39,14 @@ describe.skipIf(!redisServerAvailable)(
       const redisServer = await startRedisServer({ appendOnlyDir: dir });
       const publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
       publisher.on('error', () => undefined); // it reconnects by itself while Redis restarts
-      const [a, b] = await Promise.all([1, 2].map(() => startRedisInstance(redisServer.port, STREAM)));
+      const writer = createRedisStore({ redis: publisher, stream: STREAM });
+      // No replay cap: a client that falls far behind must still get every event, not a reset.
+      const [a, b] = await Promise.all(
+        [1, 2].map(() => startRedisInstance(redisServer.port, STREAM, { maxReplay: Infinity })),
+      );
       const proxy = await startFaultProxy(a!.http.port, randomFaults(11, 60));
       const statesOfB: string[] = [];
-      const watchB = b!.hub.state$.subscribe((state) => statesOfB.push(state));
+      const watchB = b!.store.state$.subscribe((state) => statesOfB.push(state));
       let published = 0;
       let stopped = false;
       const events: string[] = [];
@@ -52,7 +56,7 @@ describe.skipIf(!redisServerAvailable)(
         while (published < COUNT && !stopped) {
           const batch = Array.from({ length: Math.min(50, COUNT - published) }, (_, i) => published + i + 1);
           // One connection, commands in call order: Redis appends them in this order.
-          await Promise.all(batch.map((n) => publish(publisher, STREAM, { event: 'seq', data: String(n) })));
+          await Promise.all(batch.map((n) => writer.append({ event: 'seq', data: String(n) })));
           published += batch.length;
           if (between) {
             const step = between;
