@@ -44,8 +44,14 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
 
     const open = (): Redis => {
       // Commands wait through reconnects instead of failing after 20 retries (the state tells the
-      // app), and a `commandTimeout` meant for ordinary commands must not cut a blocking XREAD short.
-      const opened = redis.duplicate({ connectionName, maxRetriesPerRequest: null, commandTimeout: undefined });
+      // app), and a `commandTimeout` or `socketTimeout` meant for ordinary commands must not cut a
+      // blocking XREAD short: the deadline here (blockMs + grace) replaces them.
+      const opened = redis.duplicate({
+        connectionName,
+        maxRetriesPerRequest: null,
+        commandTimeout: undefined,
+        socketTimeout: undefined,
+      });
       const current = (): boolean => running && opened === connection;
       // ioredis reports connection errors here too; they surface as the `reconnecting` state.
       opened.on('error', () => undefined);

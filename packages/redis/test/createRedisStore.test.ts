@@ -71,17 +71,21 @@ describe.skipIf(!redisServerAvailable)('createRedisStore', () => {
     expect(states).toEqual(['idle', 'connecting', 'connected', 'idle', 'connecting', 'connected', 'idle']);
   });
 
-  it('keeps reading through quiet periods longer than blockMs and than the client commandTimeout', async () => {
+  it('keeps reading, connected, through quiet periods longer than blockMs, the client commandTimeout and socketTimeout', async () => {
     const { Redis } = await import('ioredis');
-    // commandTimeout leaves room for the store's own commands on a busy machine, and stays below blockMs.
-    const redis = new Redis({ host: '127.0.0.1', port: server.port, commandTimeout: 300 });
+    // The timeouts leave room for the store's own commands on a busy machine, and stay below blockMs.
+    const redis = new Redis({ host: '127.0.0.1', port: server.port, commandTimeout: 300, socketTimeout: 300 });
     clients.push(redis);
     const store = createRedisStore({ redis, stream: 'quiet', blockMs: 400 });
+    const states: string[] = [];
+    const watch = store.state$.subscribe((state) => states.push(state));
     const received = collect(store.stream(), 1);
     await whenState(store, 'connected');
     await new Promise((resolve) => setTimeout(resolve, 900));
     const id = await append(publisher, 'quiet', { data: 'late' });
     expect(await received).toEqual([{ id, data: 'late' }]);
+    watch.unsubscribe();
+    expect(states).toEqual(['idle', 'connecting', 'connected', 'idle']);
   });
 
   it('errors its subscribers when the key is not a stream', async () => {
