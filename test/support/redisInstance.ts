@@ -18,7 +18,8 @@ export async function startRedisInstance(
   stream: string,
   config: Omit<RedisStoreConfig, 'redis' | 'stream'> = {},
 ): Promise<RedisInstance> {
-  const redis = new Redis({ host: '127.0.0.1', port: redisPort });
+  // A silent connection (black-holed) makes a pending command fail after 2 s and ioredis reconnect.
+  const redis = new Redis({ host: '127.0.0.1', port: redisPort, socketTimeout: 2000 });
   // ioredis reconnects by itself; without a listener it also prints every failed attempt.
   redis.on('error', () => undefined);
   const store = createRedisStore({ redis, stream, ...config });
