@@ -1,6 +1,6 @@
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { SseShutdownError } from './errors.js';
+import { SseShutdownError, SseSlowClientError } from './errors.js';
 import { readLastEventId, type SseRequest } from './readLastEventId.js';
 import { ADMIT, type Admission, type Admit, type Refusal, type TrackedStream } from './sinks/admission.js';
 import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
@@ -21,28 +21,46 @@ export interface StreamRegistryConfig {
    */
   maxStreamsPerKey?: number;
   /**
+   * The most bytes all open streams together may hold for their clients: what waits in their
+   * queues plus what Node holds for each response (`res.writableLength`). Checked every 100 ms;
+   * past it, the streams holding the most (the slowest clients) are closed first, as under the
+   * `'close'` policy, until the rest fit. Counted in `metrics().closedSlowClients`.
+   * @default Infinity (only each stream's `backpressure.maxBufferBytes` bounds memory)
+   */
+  maxBufferedBytes?: number;
+  /**
    * Who a request belongs to (a user id, an API key, an IP); `undefined` is not limited per key.
    * `toResponse` passes its `request` option. If it throws, the stream is not limited per key.
    * @default undefined (no per-key limit)
    */
   key?: (request: SseRequest) => string | undefined;
   /**
-   * The wait suggested in the `Retry-After` header of a refused stream, sent in whole seconds (rounded up).
-   * @default 5000 ('Retry-After: 5')
+   * The shortest wait suggested in the `Retry-After` header of a refused stream. Each refusal gets a
+   * random wait from `retryAfterMs` to twice that, sent in whole seconds (rounded up, at least 1), so
+   * a refused crowd does not come back as one wave. During shutdown the header follows the
+   * shutdown's `retryMs` and `jitterMs` instead, like the `retry:` sent to open streams.
+   * @default 5000 ('Retry-After: 5' to 'Retry-After: 10')
    */
   retryAfterMs?: number;
 }
+
+/** How often a registry with `maxBufferedBytes` adds up what its streams hold. */
+const CAP_CHECK_MS = 100;
 
 /**
  * Tracks every stream a sink opens with `{ registry }`, to limit them, count them, and shut
  * them down gracefully. Give the same registry to `sendEvents` and `toResponse`.
  *
  * A stream over `maxStreams` is refused with 503, one over `maxStreamsPerKey` (for its
- * `key(request)`, a user id say) with 429; both carry `Retry-After` and a JSON body, and the
- * source is never subscribed. `shutdown()` sends every open stream a last message whose `retry:`
+ * `key(request)`, a user id say) with 429; both carry a `Retry-After` spread over `retryAfterMs`
+ * to twice that (the shutdown's retry hint once shutting down) and a JSON body, and the source is
+ * never subscribed. `shutdown()` sends every open stream a last message whose `retry:`
  * is `retryMs` plus a random `0..jitterMs` (so clients do not all come back at once), stops its
  * source, ends it once written, destroys what is still open after `deadlineMs`, and resolves
  * when all are closed. From the moment it is called new streams get 503.
+ *
+ * With `maxBufferedBytes`, the bytes held for all streams together are bounded too: every 100 ms
+ * the registry adds them up and, past the bound, closes the streams holding the most first.
  *
  * `metrics()` is a snapshot computed on call: nothing is counted on the write path.
  *
@@ -68,7 +86,8 @@ export interface StreamRegistryConfig {
 export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamRegistry {
   const maxStreams = config.maxStreams ?? Infinity;
   const maxPerKey = config.maxStreamsPerKey ?? Infinity;
-  const retryAfter = String(Math.max(0, Math.ceil((config.retryAfterMs ?? 5000) / 1000)));
+  const retryAfterMs = config.retryAfterMs ?? 5000;
+  const maxBufferedBytes = config.maxBufferedBytes ?? Infinity;
   const open = new Set<Admission & { stream?: TrackedStream }>();
   const perKey = new Map<string, number>();
   const count = new BehaviorSubject(0);
@@ -77,9 +96,43 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   let allClosed: (() => void) | undefined;
   // Set by shutdown: the last message for a stream, with its own jittered retry.
   let lastMessage: (() => SseMessage) | undefined;
+  // A wait in ms, spread: `retryAfterMs` plus up to as much again; during shutdown, the shutdown's.
+  let nextWaitMs = () => retryAfterMs + Math.random() * retryAfterMs;
+
+  // Over maxBufferedBytes, closes the streams holding the most until the rest fit.
+  const enforceCap = () => {
+    let total = 0;
+    const holding: Array<{ bytes: number; admission: Admission & { stream?: TrackedStream } }> = [];
+    for (const admission of open) {
+      const bytes = admission.stream?.pump.queue.heldBytes ?? 0;
+      total += bytes;
+      if (bytes > 0) holding.push({ bytes, admission });
+    }
+    if (total <= maxBufferedBytes) return;
+    holding.sort((a, b) => b.bytes - a.bytes);
+    for (const { bytes, admission } of holding) {
+      if (total <= maxBufferedBytes) break;
+      total -= bytes;
+      totals.closedSlowClients++;
+      admission.stream!.destroy(new SseSlowClientError(maxBufferedBytes, 'maxBufferedBytes'));
+      admission.release();
+    }
+  };
+  // Runs enforceCap while streams are open (never keeping the process alive), when there is a cap.
+  let capTimer: ReturnType<typeof setInterval> | undefined;
+  const watchCap = () => {
+    if (open.size === 0 || maxBufferedBytes === Infinity) {
+      clearInterval(capTimer);
+      capTimer = undefined;
+    } else if (!capTimer) {
+      capTimer = setInterval(enforceCap, CAP_CHECK_MS);
+      capTimer.unref?.();
+    }
+  };
 
   const refuse = (status: 429 | 503, message: string): Refusal => {
     totals.refusedStreams++;
+    const retryAfter = String(Math.max(1, Math.ceil(nextWaitMs() / 1000)));
     return {
       status,
       headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' },
@@ -122,11 +175,13 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
           else perKey.set(key, left);
         }
         count.next(open.size);
+        watchCap();
         if (open.size === 0) allClosed?.();
       },
     };
     open.add(admission);
     count.next(open.size);
+    watchCap();
     return admission;
   };
 
@@ -147,7 +202,8 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
         count.complete();
         resolve();
       };
-      lastMessage = () => ({ ...options.message, retry: retryMs + Math.floor(Math.random() * jitterMs) });
+      nextWaitMs = () => retryMs + Math.floor(Math.random() * jitterMs);
+      lastMessage = () => ({ ...options.message, retry: nextWaitMs() });
       for (const admission of [...open]) admission.stream?.pump.end(lastMessage());
       if (open.size === 0) allClosed();
     });

@@ -2,17 +2,18 @@ import { SseError } from 'sse-rx-codec';
 
 /**
  * A client read too slowly: its send buffer went past `backpressure.maxBufferBytes` under the
- * `'close'` policy, so the sink closed the connection and unsubscribed from the source.
+ * `'close'` policy, or it held the most bytes when all streams of a registry together went past
+ * the registry's `maxBufferedBytes`; so the sink closed the connection and unsubscribed from the source.
  *
  * The client will reconnect (browsers do by themselves) and can resume with `Last-Event-ID`.
- * Raise `maxBufferBytes`, or choose `'drop-oldest'` / `'drop-newest'`, to keep slow clients.
+ * Raise the bound, or choose `'drop-oldest'` / `'drop-newest'`, to keep slow clients.
  *
  * @example
  * ```ts
  * import { SseSlowClientError } from 'sse-rx-server';
- * const error = new SseSlowClientError(1_048_576);
- * console.log(error.name, error.maxBufferBytes);
- * // SseSlowClientError 1048576
+ * const error = new SseSlowClientError(262_144);
+ * console.log(error.name, error.maxBufferBytes, error.bound);
+ * // SseSlowClientError 262144 backpressure.maxBufferBytes
  * ```
  * @public
  */
@@ -20,14 +21,23 @@ export class SseSlowClientError extends SseError {
   override name = 'SseSlowClientError';
   /** The bound that was exceeded, in bytes. */
   readonly maxBufferBytes: number;
+  /** Which bound: this client's own, or the registry's for all streams together. */
+  readonly bound: 'backpressure.maxBufferBytes' | 'maxBufferedBytes';
 
-  /** @param maxBufferBytes - the configured bound that the client's buffer went past. */
-  constructor(maxBufferBytes: number) {
+  /**
+   * @param maxBufferBytes - the configured bound that was exceeded, in bytes.
+   * @param bound - which one: `'backpressure.maxBufferBytes'` (per client, the default) or the registry's `'maxBufferedBytes'`.
+   */
+  constructor(maxBufferBytes: number, bound: SseSlowClientError['bound'] = 'backpressure.maxBufferBytes') {
     super(
-      `SSE client too slow: more than ${maxBufferBytes} bytes waiting, connection closed. ` +
-        `Raise backpressure.maxBufferBytes or use the 'drop-oldest' or 'drop-newest' policy.`,
+      bound === 'maxBufferedBytes'
+        ? `SSE client too slow: all streams together held more than ${maxBufferBytes} bytes and this one held the most, ` +
+            `connection closed. Raise the registry's maxBufferedBytes or lower backpressure.maxBufferBytes.`
+        : `SSE client too slow: more than ${maxBufferBytes} bytes waiting, connection closed. ` +
+            `Raise backpressure.maxBufferBytes or use the 'drop-oldest' or 'drop-newest' policy.`,
     );
     this.maxBufferBytes = maxBufferBytes;
+    this.bound = bound;
   }
 }
 

@@ -43,6 +43,19 @@ describe('createWriteQueue', () => {
     expect(queue.empty).toBe(true);
   });
 
+  it('holds at most 128 KiB per client by default, and counts what the target holds in heldBytes', () => {
+    const sink = { ...target(1), writableLength: 100 };
+    const queue = createWriteQueue(sink);
+    expect(queue.maxBufferBytes).toBe(128 * 1024);
+    queue.push(frame(1));
+    queue.push(frame(2));
+    expect(queue.bufferedBytes).toBe(10);
+    expect(queue.heldBytes).toBe(110);
+    // The bound counts the target's bytes too: 100 + 10 held, so the room left is 128 KiB - 110.
+    expect(queue.push(frame(3, 128 * 1024 - 110))).toBe(true);
+    expect(queue.push(frame(4, 1))).toBe(false);
+  });
+
   it("refuses a frame over the bound under the default 'close' policy", () => {
     const queue = createWriteQueue(target(1), { maxBufferBytes: 25 });
     expect(queue.push(frame(1))).toBe(true);

@@ -1,4 +1,4 @@
-import type { SseShutdownError } from '../errors.js';
+import type { SseShutdownError, SseSlowClientError } from '../errors.js';
 import type { SseRequest } from '../readLastEventId.js';
 import type { StreamRegistry } from '../streamRegistryTypes.js';
 import type { Pump } from './pump.js';
@@ -6,7 +6,7 @@ import type { Pump } from './pump.js';
 /** A stream the registry can end gracefully or destroy. */
 export interface TrackedStream {
   readonly pump: Pump;
-  destroy(reason: SseShutdownError): void;
+  destroy(reason: SseShutdownError | SseSlowClientError): void;
 }
 
 /** The answer to a stream that may not open: status, `Retry-After` seconds and a JSON body. */

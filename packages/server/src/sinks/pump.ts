@@ -41,8 +41,8 @@ export interface Pump {
   drain(): void;
   /** Stops the source, queues `last` (if any) and ends the connection once everything is written. */
   end(last?: SseMessage): void;
-  /** The write queue, for its `bufferedBytes` and `dropped` counts. */
-  readonly queue: Pick<WriteQueue, 'bufferedBytes' | 'dropped'>;
+  /** The write queue, for its `bufferedBytes`, `heldBytes` and `dropped` counts. */
+  readonly queue: Pick<WriteQueue, 'bufferedBytes' | 'heldBytes' | 'dropped'>;
 }
 
 const DEFAULT_ERROR = { message: 'Internal error' };

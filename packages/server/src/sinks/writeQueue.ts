@@ -17,7 +17,11 @@ export interface BackpressureConfig {
    * the process holds this much for the client. Writes go straight through while the connection
    * has room, so Node may hold its `highWaterMark` (16 KiB by default) plus one message even when
    * the bound is smaller. Bytes the kernel's socket buffers took are outside the process and not counted.
-   * @default 1_048_576 (1 MiB)
+   * The default holds 128 events of 1 KB for a client that stopped reading (on top of what the
+   * kernel took): 1,000 stalled clients then held at most 120 MiB (RSS peak 304 MiB), where 1 MiB
+   * held 1,000 MiB (RSS 1.5 GiB) and 256 KiB 249 MiB (RSS 472 MiB); 64 KiB saved little more RSS
+   * (299 MiB). See RELIABILITY.md. For many clients, also cap all streams with the registry's `maxBufferedBytes`.
+   * @default 131_072 (128 KiB)
    */
   maxBufferBytes?: number;
   /**
@@ -47,13 +51,15 @@ export interface WriteQueue {
   readonly empty: boolean;
   /** Bytes waiting in the queue (not counting the target's `writableLength`). */
   readonly bufferedBytes: number;
+  /** Bytes the process holds for this client: the queue's plus the target's `writableLength`. */
+  readonly heldBytes: number;
   /** Frames discarded by a drop policy so far. */
   readonly dropped: number;
   /** The bound in force, in bytes. */
   readonly maxBufferBytes: number;
 }
 
-const DEFAULT_MAX_BUFFER_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024;
 
 /** Creates the bounded queue both sinks share, applying the {@link BackpressureConfig} policy. */
 export function createWriteQueue(target: FrameTarget, config: BackpressureConfig = {}): WriteQueue {
@@ -110,6 +116,9 @@ export function createWriteQueue(target: FrameTarget, config: BackpressureConfig
     },
     get bufferedBytes() {
       return bufferedBytes;
+    },
+    get heldBytes() {
+      return bufferedBytes + (target.writableLength ?? 0);
     },
     get dropped() {
       return dropped;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Observable, type Subscription, take } from 'rxjs';
+import { type Observable, Subscription, take } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore, ResetReason } from './eventStore.js';
 
@@ -282,30 +282,33 @@ class Run {
   /** Subscribes a recording client; `onMessage` runs after the message is recorded. */
   client(source$: Observable<SseMessage>, onMessage?: (message: SseMessage) => void): Client {
     const messages: SseMessage[] = [];
-    const client = {
+    const client: Client = {
       messages,
+      subscription: new Subscription(),
       completed: false,
-      error: undefined as unknown,
+      error: undefined,
       events: () => messages.map((m) => ({ event: m.event ?? 'message', data: m.data, id: m.id })),
       data: () => messages.map((m) => m.data),
       ids: () => messages.map((m) => m.id),
-    } as Client;
+    };
     this.clients.push(client);
-    (client as { subscription: Subscription }).subscription = source$.subscribe({
-      next: (message) => {
-        messages.push(message);
-        onMessage?.(message);
-        this.wake();
-      },
-      error: (error: unknown) => {
-        client.error = error;
-        this.wake();
-      },
-      complete: () => {
-        client.completed = true;
-        this.wake();
-      },
-    });
+    client.subscription.add(
+      source$.subscribe({
+        next: (message) => {
+          messages.push(message);
+          onMessage?.(message);
+          this.wake();
+        },
+        error: (error: unknown) => {
+          client.error = error;
+          this.wake();
+        },
+        complete: () => {
+          client.completed = true;
+          this.wake();
+        },
+      }),
+    );
     return client;
   }
 
@@ -340,7 +343,7 @@ class Run {
   async settle(): Promise<void> {
     const data = `end-${++this.settled}`;
     await this.store.append({ data });
-    const open = this.clients.filter((client) => !client.subscription.closed);
+    const open = this.clients.filter((client) => !client.subscription.closed && !client.completed);
     await this.until(`"${data}" on every open client`, () => open.every((client) => client.data().includes(data)));
   }
 
