@@ -47,8 +47,8 @@ describe.skipIf(!redisServerAvailable)('replaying after a Last-Event-ID', () => 
     // Let a read still in flight finish before measuring.
     await suite.redis.ping();
     const sent = (await netOutput()) - before;
-    // One page of 100 entries (about 420 KB) and XINFO STREAM (which holds the first and last entries).
-    expect(sent).toBeLessThan(1.5 * 100 * 4200);
+    // One page of 25 entries (about 105 KB) and XINFO STREAM (which holds the first and last entries).
+    expect(sent).toBeLessThan(30 * 4200);
     keepAlive.unsubscribe();
   });
 
