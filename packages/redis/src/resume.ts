@@ -5,6 +5,12 @@ import type { ReplayPlan } from './planReplay.js';
 import { REPLAY_PAGE_SIZE } from './readPage.js';
 import { compareStreamIds } from './streamId.js';
 
+/**
+ * The most replayed bytes (of `data`) handed on in one go; the rest follows a macrotask later, so
+ * the client's connection drains in between instead of the sink's per-client bound filling up.
+ */
+const REPLAY_BATCH_BYTES = 64 * 1024;
+
 /** What {@link resume} combines. */
 export interface ResumeConfig {
   /** The shared live messages of the hub. */
@@ -29,7 +35,7 @@ export interface ResumeConfig {
  * The entries after `lastId`, then the live ones, with no gap and no duplicate: subscribe to live
  * first and buffer, wait until the read loop has its starting point (so the replay that follows
  * reaches at least that far), replay page by page (the next page is read once the previous one was
- * handed on, and not at all once the client left), then the buffered and later live messages whose
+ * handed on, and not at all once the client left; 64 KiB at a time, a macrotask apart), then the buffered and later live messages whose
  * id is greater than the last one sent. A client that cannot be served exactly gets a reset first.
  */
 export function resume({ live$, ready$, plan, readPage, start, lastEventId }: ResumeConfig): Observable<SseMessage> {
@@ -64,10 +70,18 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
       } else {
         lastSent = lastId as string;
         // Bounded by the stream (the plan capped it at maxReplay entries) and by the subscription.
-        for (;;) {
+        for (let batchBytes = 0; ; ) {
           const page = await readPage(lastSent);
-          if (subscriber.closed) return;
-          page.forEach(forward);
+          for (const message of page) {
+            if (subscriber.closed) return;
+            forward(message);
+            batchBytes += (message.data as string).length;
+            // Let the connection drain between batches, as the memory store does.
+            if (batchBytes >= REPLAY_BATCH_BYTES) {
+              batchBytes = 0;
+              await new Promise((resolve) => setTimeout(resolve, 0));
+            }
+          }
           if (subscriber.closed || page.length < REPLAY_PAGE_SIZE || caughtUp()) break;
         }
       }
