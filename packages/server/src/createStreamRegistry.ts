@@ -163,7 +163,8 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
         // Shutdown started while this stream was being set up (by its own source, say): end it too.
         if (lastMessage) stream.pump.end(lastMessage());
       },
-      slowClient: () => void totals.closedSlowClients++,
+      // A stream the cap already closed (and released) may still trip its own bound before it is gone: counted once.
+      slowClient: () => void (released || totals.closedSlowClients++),
       release() {
         if (released) return;
         released = true;

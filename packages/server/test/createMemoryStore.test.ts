@@ -155,6 +155,17 @@ describe('createMemoryStore over real connections', () => {
     expect((await next).map((e) => e.data)).toEqual(['new-7']);
   });
 
+  it('replays a backlog far over the per-client bound to a reading client without closing it', async () => {
+    const store = createMemoryStore({ maxEvents: 5000 });
+    const ids = await appendAll(store, ...Array.from({ length: 5000 }, (_, n) => `${n + 1}:${'x'.repeat(100)}`));
+    const server = await listen((req, res) => void sendEvents(req, res, store.stream(readLastEventId(req))));
+    servers.push(server);
+    // ~530 KB of backlog, four times the default 128 KiB bound: sent in batches as the socket drains.
+    const events = await readEvents(server.url, 4999, ids[0]);
+    expect(events).toHaveLength(4999);
+    expect(events.at(-1)!.lastEventId).toBe(ids[4999]);
+  });
+
   it('rejects a message the codec refuses and keeps every stream alive', async () => {
     const store = createMemoryStore();
     const streams = counted(store.stream());

@@ -85,9 +85,9 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): EventStore {
     const seq = lastSeq + 1;
     const message = Object.freeze({ ...input, id: `${epoch}:${seq}` });
     // Throws the codec's TypeError before anything is kept or sent; the frame is then cached for every client.
-    encodeFrame(message);
+    const { byteLength } = encodeFrame(message);
     lastSeq = seq;
-    const entry = { seq, time: Date.now(), message };
+    const entry = { seq, time: Date.now(), message, bytes: byteLength };
     entries.push(entry);
     prune(entry.time);
     const outer = appending;
@@ -133,7 +133,10 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): EventStore {
           if (backlog.length > 0) client.nextSeq = backlog[0]!.seq;
           client.start(backlog);
         }
-        return () => live.delete(client);
+        return () => {
+          live.delete(client);
+          client.stop();
+        };
       }),
   };
 }

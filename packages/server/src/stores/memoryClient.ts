@@ -1,12 +1,20 @@
 import type { Subscriber } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 
-/** An event kept by a memory store: its number in the store, when it was appended, the frozen message. */
+/** An event kept by a memory store: its number in the store, when it was appended, the frozen message and its encoded size. */
 export interface Entry {
   seq: number;
   time: number;
   message: SseMessage;
+  bytes: number;
 }
+
+/**
+ * The most bytes of backlog sent to a client in one go; the rest follows a macrotask later, so
+ * that its connection drains in between. Sent at once, a large replay would go past the sink's
+ * per-client bound (`backpressure.maxBufferBytes`) before the socket could take any of it.
+ */
+const REPLAY_BATCH_BYTES = 64 * 1024;
 
 /**
  * One client of `createMemoryStore`: the store calls `next` for every appended entry, straight
@@ -16,6 +24,8 @@ export interface Entry {
  */
 export class MemoryClient {
   private pending: Entry[] | undefined = [];
+  /** The next batch of the replay, while one is due. */
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly subscriber: Subscriber<SseMessage>,
@@ -31,12 +41,33 @@ export class MemoryClient {
     else if (!this.subscriber.closed) this.send(entry);
   }
 
-  /** Sends `backlog`, then what arrived meanwhile, and goes live. */
+  /**
+   * Sends `backlog`, then what arrived meanwhile, and goes live: up to `REPLAY_BATCH_BYTES` at
+   * once (all of it, for a short replay), the rest in later batches, live entries waiting meanwhile.
+   */
   start(backlog: readonly Entry[]): void {
     const pending = this.pending!;
-    for (const entry of backlog) if (!this.subscriber.closed) this.send(entry);
-    while (pending.length > 0 && !this.subscriber.closed) this.send(pending.shift()!);
-    this.pending = undefined;
+    let index = 0;
+    const batch = () => {
+      this.timer = undefined;
+      let bytes = 0;
+      while (!this.subscriber.closed && (index < backlog.length || pending.length > 0)) {
+        if (bytes >= REPLAY_BATCH_BYTES) {
+          this.timer = setTimeout(batch, 0);
+          return;
+        }
+        const entry = index < backlog.length ? backlog[index++]! : pending.shift()!;
+        bytes += entry.bytes;
+        this.send(entry);
+      }
+      this.pending = undefined;
+    };
+    batch();
+  }
+
+  /** Cancels a replay batch still due (the client left). */
+  stop(): void {
+    clearTimeout(this.timer);
   }
 
   private send(entry: Entry): void {
