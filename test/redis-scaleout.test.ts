@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { firstValueFrom, map, take, toArray } from 'rxjs';
+import { firstValueFrom, map, take, tap, toArray } from 'rxjs';
 import { fromSse } from 'sse-rx-client';
-import { publish } from 'sse-rx-redis';
+import { createRedisStore, type RedisStore } from 'sse-rx-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../packages/redis/test/redisServer.js';
 import { type RedisInstance, startRedisInstance } from './support/redisInstance.js';
@@ -16,22 +16,24 @@ const STREAM = 'scaleout';
 describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over Redis, read by sse-rx-client', () => {
   let redisServer: RedisServer;
   let instances: RedisInstance[];
-  let publisher: Redis;
+  let redis: Redis;
+  let publisher: RedisStore;
   beforeAll(async () => {
     redisServer = await startRedisServer();
     instances = await Promise.all([1, 2, 3].map(() => startRedisInstance(redisServer.port, STREAM)));
-    publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
+    redis = new Redis({ host: '127.0.0.1', port: redisServer.port });
+    publisher = createRedisStore({ redis, stream: STREAM });
   });
   afterAll(async () => {
     for (const instance of instances ?? []) await instance.stop();
-    publisher?.disconnect();
+    redis?.disconnect();
     await redisServer?.kill();
   });
 
   /** Publishes `seq:from`..`seq:to`, one every `everyMs`. */
   async function publishRange(from: number, to: number, everyMs = 2) {
     for (let n = from; n <= to; n++) {
-      await publish(publisher, STREAM, { event: 'seq', data: String(n) });
+      await publisher.append({ event: 'seq', data: String(n) });
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   }
@@ -72,10 +74,21 @@ describe.skipIf(!redisServerAvailable)('sse-rx-server instances scaled out over 
     expect(numbers.at(-1)).toBe(1200);
   });
 
-  it('answers a malformed Last-Event-ID with a 400 instead of crashing', async () => {
-    const response = await fetch(`${instances[0]!.http.url}/events`, {
-      headers: { 'last-event-id': 'not-a-stream-id' },
+  it('answers a malformed Last-Event-ID with a reset carrying the newest id, then live events', async () => {
+    const newest = await publisher.append({ event: 'seq', data: 'newest' });
+    let next: Promise<string> | undefined;
+    const [reset, live] = await firstValueFrom(
+      read(instances[0]!.http.url, 2, 'not-a-stream-id').pipe(
+        // Appended once the reset arrived: a live event.
+        tap(() => (next ??= publisher.append({ event: 'seq', data: 'next' }))),
+        toArray(),
+      ),
+    );
+    expect(reset).toMatchObject({
+      type: 'reset',
+      data: '{"reason":"malformed","lastEventId":"not-a-stream-id"}',
+      lastEventId: newest,
     });
-    expect(response.status).toBe(400);
+    expect(live).toMatchObject({ type: 'seq', data: 'next', lastEventId: await next });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * One server instance of cluster.bench.ts, in its own process (forked, driven over IPC): node:http
  * on an ephemeral port of 127.0.0.1, every request answered by `sendEvents(req, res, ...)` from
- *   `redis`: `createStreamHub` over the shared stream (fed by the orchestrator's `publish` calls);
+ *   `redis`: `createRedisStore` over the shared stream (fed by the orchestrator's `append` calls);
  *   `local`: `createMemoryStore` that this process appends to itself when told to publish.
  * Arguments: `redis <port> <stream>` or `local`.
  */
@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { createMemoryStore, readLastEventId, sendEvents } from 'sse-rx-server';
-import { createStreamHub, type StreamHubState } from '../src/index.js';
+import { createRedisStore, type RedisStoreState } from '../src/index.js';
 import { eventData } from './eventData.js';
 
 /** Orchestrator -> instance. */
@@ -25,20 +25,20 @@ export type InstanceCommand =
 export type InstanceReply =
   | { type: 'listening'; port: number }
   /** `cpuMs`: user + system CPU time this process has used so far. */
-  | { type: 'status'; connections: number; hub: StreamHubState | 'local'; cpuMs: number };
+  | { type: 'status'; connections: number; hub: RedisStoreState | 'local'; cpuMs: number };
 
 const reply = (message: InstanceReply): void => void process.send?.(message);
 const [mode, redisPort, stream] = process.argv.slice(2);
 
 let streamFor: (lastEventId: string | undefined) => Observable<SseMessage>;
 let publishLocal = (_data: string): void => undefined;
-let hubState: StreamHubState | 'local' = 'local';
+let hubState: RedisStoreState | 'local' = 'local';
 let close = (): void => undefined;
 if (mode === 'redis') {
   const redis = new Redis({ host: '127.0.0.1', port: Number(redisPort) });
-  const hub = createStreamHub({ redis, stream: stream! });
-  hub.state$.subscribe((state) => (hubState = state));
-  streamFor = (lastEventId) => hub.stream(lastEventId);
+  const store = createRedisStore({ redis, stream: stream! });
+  store.state$.subscribe((state) => (hubState = state));
+  streamFor = (lastEventId) => store.stream(lastEventId);
   close = () => redis.disconnect();
 } else {
   const store = createMemoryStore({ maxEvents: 1000 });

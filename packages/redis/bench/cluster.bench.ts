@@ -2,8 +2,8 @@
  * Scale-out benchmark: 3 server instances (child processes, node:http + `sendEvents`) with 1,000
  * HTTP clients each (3,000 connections, in 2 more child processes), events published once and
  * delivered to every client, in two modes run one after the other on the same clients:
- *   redis: each instance serves `createStreamHub` over one stream; this process is the publisher
- *          (`publish`, one XADD per event).
+ *   redis: each instance serves `createRedisStore` over one stream; this process is the publisher
+ *          (`append`, one XADD per event).
  *   local: each instance serves its own `createMemoryStore`, appended to inside that instance
  *          (the in-process hub: no Redis at all), told by this process when to publish.
  * Every event carries its send time; the clients check seq order per connection and measure
@@ -16,7 +16,7 @@
 import { type ChildProcess, execSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
-import { publish } from '../src/index.js';
+import { createRedisStore } from '../src/index.js';
 import { type RedisServer, startRedisServer } from '../test/redisServer.js';
 import { atCleanUp, cleanUp, next, sleep, startChild, until } from './children.js';
 import type { ClientsCommand, ClientsReply } from './cluster-clients.js';
@@ -185,7 +185,8 @@ async function startCluster(mode: Mode, port: number): Promise<Cluster> {
       close: () => undefined,
     };
   }
-  const publisher = new Redis({ host: '127.0.0.1', port });
+  const redis = new Redis({ host: '127.0.0.1', port });
+  const publisher = createRedisStore({ redis, stream: STREAM });
   return {
     mode,
     instances,
@@ -193,10 +194,10 @@ async function startCluster(mode: Mode, port: number): Promise<Cluster> {
     publishRange: async (from, to) => {
       const batch: Promise<string>[] = [];
       const sentAt = now();
-      for (let seq = from; seq < to; seq++) batch.push(publish(publisher, STREAM, { data: eventData(seq, sentAt) }));
+      for (let seq = from; seq < to; seq++) batch.push(publisher.append({ data: eventData(seq, sentAt) }));
       await Promise.all(batch);
     },
-    close: () => publisher.disconnect(),
+    close: () => redis.disconnect(),
   };
 }
 
@@ -297,8 +298,8 @@ const section = [
   ``,
   `Three server processes (node:http on 127.0.0.1, \`sendEvents(req, res, ...)\`) with ${fmt(CLIENTS_PER_INSTANCE)} SSE clients each`,
   `(${fmt(CLIENTS)} node:http connections from ${CLIENT_PROCESSES} client processes); events of ${EVENT_BYTES} bytes of data, each published once`,
-  `and delivered to all ${fmt(CLIENTS)} clients. **redis**: each instance serves \`createStreamHub\` over one stream, fed by one publisher`,
-  `process (\`publish\`: one XADD per event, up to ${BATCH} pipelined). **in-process** (baseline): the same three processes and clients,`,
+  `and delivered to all ${fmt(CLIENTS)} clients. **redis**: each instance serves \`createRedisStore\` over one stream, fed by one publisher`,
+  `process (\`append\`: one XADD per event, up to ${BATCH} pipelined). **in-process** (baseline): the same three processes and clients,`,
   `each instance serving its own \`createMemoryStore\`, which it appends to itself when the publisher process tells it to`,
   `(one IPC message per batch to each instance; no Redis). The two modes alternate round by round on the same client processes.`,
   `Send time = when the publisher process publishes (before the XADD, or before the IPC message), written into the event;`,
@@ -318,7 +319,7 @@ const section = [
   ``,
   `| hub | delivered events/s | events/s per client | latency p50 / p99 ms, paced ${PACED_MS[0]} ms | paced ${PACED_MS[1]} ms | full throughput | server CPU us / delivery | redis-server CPU us / event | lost |`,
   `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
-  row('redis', 'redis (`createStreamHub`)'),
+  row('redis', 'redis (`createRedisStore`)'),
   row('local', 'in-process (`createMemoryStore`)'),
   `| redis - in-process | ${ratio('full', 'deliveriesPerSecond')} | | ${added('paced100')} ms (${ratio('paced100', 'p50')} p50) | ${added('paced20')} ms (${ratio('paced20', 'p50')} p50) | ${added('full')} ms | ${ratio('full', 'serverCpuUs')} | | |`,
   ``,

@@ -1,5 +1,5 @@
 /**
- * Fan-out throughput: events published on one connection, delivered through three hubs (three
+ * Fan-out throughput: events appended on one connection, delivered through three stores (three
  * "processes", each its own ioredis client) to many subscribers each. Starts its own redis-server
  * on an ephemeral port, writes its section of `bench/results.md`.
  *
@@ -8,7 +8,7 @@
 import { execSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { createStreamHub, publish, type StreamHub } from '../src/index.js';
+import { createRedisStore, type RedisStore } from '../src/index.js';
 import { startRedisServer } from '../test/redisServer.js';
 import { writeResultsSection } from './resultsSection.js';
 
@@ -29,9 +29,10 @@ interface Row {
 
 async function run(port: number, subscribersPerHub: number): Promise<Row> {
   const stream = `bench-${subscribersPerHub}`;
-  const publisher = new Redis({ host: '127.0.0.1', port });
+  const connection = new Redis({ host: '127.0.0.1', port });
+  const publisher = createRedisStore({ redis: connection, stream, maxEvents: EVENTS });
   const clients = Array.from({ length: HUBS }, () => new Redis({ host: '127.0.0.1', port }));
-  const hubs: StreamHub[] = clients.map((redis) => createStreamHub({ redis, stream, count: 1000 }));
+  const hubs: RedisStore[] = clients.map((redis) => createRedisStore({ redis, stream, maxEntriesPerRead: 1000 }));
   const latencies: number[] = [];
   let deliveries = 0;
   const expected = EVENTS * HUBS * subscribersPerHub;
@@ -60,7 +61,7 @@ async function run(port: number, subscribersPerHub: number): Promise<Row> {
   const start = performance.now();
   for (let sent = 0; sent < EVENTS; sent += WINDOW) {
     const batch = Array.from({ length: Math.min(WINDOW, EVENTS - sent) }, () =>
-      publish(publisher, stream, { event: 'tick', data: String(performance.now()) }, { maxLen: EVENTS }),
+      publisher.append({ event: 'tick', data: String(performance.now()) }),
     );
     await Promise.all(batch);
   }
@@ -71,7 +72,7 @@ async function run(port: number, subscribersPerHub: number): Promise<Row> {
   const seconds = (performance.now() - start) / 1000;
 
   for (const subscription of subscriptions) subscription.unsubscribe();
-  publisher.disconnect();
+  connection.disconnect();
   for (const redis of clients) redis.disconnect();
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;

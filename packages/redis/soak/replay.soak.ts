@@ -1,6 +1,6 @@
 /**
  * Replay amplification: CLIENTS clients resume with `Last-Event-ID: 0-0` on a stream of EVENTS
- * events of 4 KB, served by createStreamHub through sse-rx-server's `sendEvents` (default sink
+ * events of 4 KB, served by createRedisStore through sse-rx-server's `sendEvents` (default sink
  * options). Records the server process's peak live memory (JS heap + array buffers, sampled every
  * 10 ms without forcing GC) and the bytes redis-server sent, once with `maxReplay: Infinity` (every
  * client replays everything, page by page) and once with the default cap. Writes results-replay.md.
@@ -14,8 +14,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { sendEvents } from 'sse-rx-server';
-import { createStreamHub, parseLastEventId, publish } from '../src/index.js';
+import { readLastEventId, sendEvents } from 'sse-rx-server';
+import { createRedisStore } from '../src/index.js';
 import { startRedisServer } from '../test/redisServer.js';
 
 const CLIENTS = 20;
@@ -36,19 +36,18 @@ const mb = (bytes: number): string => `${Math.round(bytes / 1e6)} MB`;
 
 const redisServer = await startRedisServer();
 const publisher = new Redis({ host: '127.0.0.1', port: redisServer.port });
+const writer = createRedisStore({ redis: publisher, stream: 'replay', maxEvents: Infinity });
 for (let n = 0; n < EVENTS; n += 500) {
-  await Promise.all(
-    Array.from({ length: 500 }, () => publish(publisher, 'replay', { data: DATA }, { maxLen: Infinity })),
-  );
+  await Promise.all(Array.from({ length: 500 }, () => writer.append({ data: DATA })));
 }
 const netOutput = async (): Promise<number> =>
   Number(/total_net_output_bytes:(\d+)/.exec(await publisher.info('stats'))?.[1]);
 
 async function run(maxReplay: number | undefined): Promise<string> {
   const redis = new Redis({ host: '127.0.0.1', port: redisServer.port });
-  const hub = createStreamHub({ redis, stream: 'replay', ...(maxReplay === undefined ? {} : { maxReplay }) });
+  const store = createRedisStore({ redis, stream: 'replay', ...(maxReplay === undefined ? {} : { maxReplay }) });
   const server = createServer((req, res) => {
-    sendEvents(req, res, hub.stream(parseLastEventId(req.headers['last-event-id'] as string | undefined)));
+    sendEvents(req, res, store.stream(readLastEventId(req)));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -82,7 +81,7 @@ const section = [
   '## Replay amplification (sse-rx-redis)',
   '',
   `${CLIENTS} clients (in a child process) resume with \`Last-Event-ID: 0-0\` on a stream of ${EVENTS.toLocaleString('en-US')} events`,
-  'of 4 KB, served by `createStreamHub` through sse-rx-server `sendEvents` with default options; a client',
+  'of 4 KB, served by `createRedisStore` through sse-rx-server `sendEvents` with default options; a client',
   'closed as too slow reconnects from its last id. Live memory = JS heap + array buffers of the server',
   'process, sampled every 10 ms without forcing GC. Before paging (the whole backlog read before sending,',
   'commit 90fb012, same script on this machine): every client was closed as too slow after each full load and',

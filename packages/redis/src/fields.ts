@@ -2,16 +2,19 @@ import { encode, type SseMessage } from 'sse-rx-codec';
 
 /**
  * The field/value list an {@link SseMessage} is stored as in a stream entry: `data`, then `event`
- * if set. What will be served (`data` and `event`) is encoded once first, so a message the codec
- * refuses (an `event` with a line break, a `data` that is not a string) is a `TypeError` here and
- * never stored, where it would end every client's stream on every replay.
+ * if set. The message is encoded once first (without its own `id`: the stream id replaces it), so
+ * one the codec refuses (an `event` with a line break, a negative `retry`, a `data` that is not a
+ * string) is a `TypeError` here and never stored, where it would end every client's stream on
+ * every replay.
  */
 export function toFields(message: SseMessage): string[] {
-  const served: SseMessage = { data: message.data ?? '' };
-  if (message.event !== undefined) served.event = message.event;
-  encode(served);
-  const fields = ['data', served.data as string];
-  if (served.event !== undefined) fields.push('event', served.event);
+  if (message === null || typeof message !== 'object' || message.data === undefined)
+    throw new TypeError(
+      'An event store keeps events: append a message with data (it may be ""). Send comments and retry hints through the sink.',
+    );
+  encode({ ...message, id: undefined });
+  const fields = ['data', message.data];
+  if (message.event !== undefined) fields.push('event', message.event);
   return fields;
 }
 

@@ -1,5 +1,3 @@
-export { createStreamHub, type StreamHub, type StreamHubOptions, type StreamHubState } from './createStreamHub.js';
-export { SseResumeError, type SseResumeErrorType } from './errors.js';
-export { parseLastEventId } from './parseLastEventId.js';
-export { publish, type PublishOptions } from './publish.js';
-export { publishTo } from './publishTo.js';
+export type { SseMessage } from 'sse-rx-codec';
+export type { EventStore, ResetData, ResetReason } from 'sse-rx-server';
+export { createRedisStore, type RedisStore, type RedisStoreConfig, type RedisStoreState } from './createRedisStore.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ResetReason } from './resetMessage.js';
+import type { ResetReason } from 'sse-rx-server';
 import { compareStreamIds } from './streamId.js';
 
 /** What {@link planReplay} decided: replay the entries after the id, or reset the client to `newestId`. */
@@ -20,17 +20,25 @@ end
 return seen`;
 
 /**
- * Decides how a client resuming after `lastId` (a canonical stream id) is served, from
+ * Decides how a client resuming after `lastId` (a canonical stream id; `undefined` for a
+ * `Last-Event-ID` that is not one: a `malformed` reset) is served, from
  * `XINFO STREAM`: a `future` reset for an id newer than the stream's last one (it would wait for
  * ever), `trimmed` when entries after it were trimmed away (`entries-added` > `length`, Redis 7, and
  * the oldest kept is newer) or when more than `maxReplay` entries follow it, `unknown` when the
  * stream is gone (a client holding an id other than `0-0`); else a replay. Conservative: a client
  * whose id is exactly the newest trimmed entry gets `trimmed` though it missed nothing.
  */
-export async function planReplay(redis: Redis, stream: string, lastId: string, maxReplay: number): Promise<ReplayPlan> {
+export async function planReplay(
+  redis: Redis,
+  stream: string,
+  lastId: string | undefined,
+  maxReplay: number,
+): Promise<ReplayPlan> {
   const info = await streamInfo(redis, stream);
-  if (info === undefined) return lastId === '0-0' ? { reset: false } : { reset: 'unknown', newestId: '0-0' };
-  const newestId = info.lastGeneratedId;
+  // '0-0' resumes from the first entry: the id a reset from an empty or missing stream carries.
+  const newestId = info?.lastGeneratedId ?? '0-0';
+  if (lastId === undefined) return { reset: 'malformed', newestId };
+  if (info === undefined) return lastId === '0-0' ? { reset: false } : { reset: 'unknown', newestId };
   const fromNewest = compareStreamIds(lastId, newestId);
   if (fromNewest > 0) return { reset: 'future', newestId };
   if (fromNewest === 0) return { reset: false };
@@ -42,6 +50,7 @@ export async function planReplay(redis: Redis, stream: string, lastId: string, m
   return { reset: false };
 }
 
+/** What `XINFO STREAM` tells the store. */
 interface StreamInfo {
   length: number;
   entriesAdded: number;
@@ -49,6 +58,7 @@ interface StreamInfo {
   firstId: string | undefined;
 }
 
+/** The stream's `XINFO STREAM` figures, or `undefined` when there is no such key. */
 async function streamInfo(redis: Redis, stream: string): Promise<StreamInfo | undefined> {
   let reply: unknown;
   try {

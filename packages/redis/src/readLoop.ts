@@ -1,47 +1,57 @@
 import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import type { StreamHubState } from './createStreamHub.js';
+import type { RedisStoreState } from './createRedisStore.js';
 import { toMessage } from './fields.js';
 
-/** What {@link readLoop} needs: the resolved hub options plus a state setter. */
+/** What {@link readLoop} needs: the resolved store config plus a state setter. */
 export interface ReadLoopConfig {
   redis: Redis;
   stream: string;
   blockMs: number;
-  count: number;
-  /** How long past `blockMs` (past 0 for a command that does not block) a reply may take. */
+  maxEntriesPerRead: number;
+  /** How long past `blockMs` (past 0 for a command that does not block) a reply may take; doubled after each late one. */
   replyGraceMs: number;
   connectionName: string;
-  setState: (state: StreamHubState) => void;
+  setState: (state: RedisStoreState) => void;
 }
 
 /** What a command that did not answer in time resolves to. */
 const LATE = Symbol('late');
+/** The grace doubles after each late reply in a row (a new connection has to connect first: a busy host must not be cut for ever), up to this many times the configured one. */
+const MAX_GRACE_FACTOR = 16;
 
 /**
  * A cold Observable of the entries appended to `stream` after it was subscribed: each subscription
  * opens its own connection (`redis.duplicate()`) and runs one `XREAD BLOCK` loop on it until
- * unsubscribed, which disconnects it. The hub shares one subscription among all its clients.
+ * unsubscribed, which disconnects it. The store shares one subscription among all its clients.
  *
  * The loop reads from the last id it delivered, so a reconnect loses nothing the stream still
  * holds. ioredis reconnects by itself after a reset or a close; a connection that goes silent
  * instead (a black hole, a frozen server) is noticed here: an `XREAD BLOCK blockMs` must answer
- * within `blockMs + replyGraceMs`, or the connection is dropped and a new one opened.
+ * within `blockMs + replyGraceMs`, or the connection is dropped and a new one opened; the grace
+ * doubles after each late reply in a row and is back to `replyGraceMs` after the first in time.
  */
 export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
-  const { redis, stream, blockMs, count, replyGraceMs, connectionName, setState } = config;
+  const { redis, stream, blockMs, maxEntriesPerRead, replyGraceMs, connectionName, setState } = config;
   return new Observable<SseMessage>((subscriber) => {
     let running = true;
     let started = false;
     let connection: Redis | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let graceMs = replyGraceMs;
     setState('connecting');
 
     const open = (): Redis => {
       // Commands wait through reconnects instead of failing after 20 retries (the state tells the
-      // app), and a `commandTimeout` meant for ordinary commands must not cut a blocking XREAD short.
-      const opened = redis.duplicate({ connectionName, maxRetriesPerRequest: null, commandTimeout: undefined });
+      // app), and a `commandTimeout` or `socketTimeout` meant for ordinary commands must not cut a
+      // blocking XREAD short: the deadline here (blockMs + grace) replaces them.
+      const opened = redis.duplicate({
+        connectionName,
+        maxRetriesPerRequest: null,
+        commandTimeout: undefined,
+        socketTimeout: undefined,
+      });
       const current = (): boolean => running && opened === connection;
       // ioredis reports connection errors here too; they surface as the `reconnecting` state.
       opened.on('error', () => undefined);
@@ -64,6 +74,7 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
       ]).finally(() => clearTimeout(timer));
     };
     const drop = (): void => {
+      graceMs = Math.min(graceMs * 2, replyGraceMs * MAX_GRACE_FACTOR);
       connection?.disconnect();
       connection = undefined;
       if (running) setState(started ? 'reconnecting' : 'connecting');
@@ -77,24 +88,26 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
         if (lastId === undefined) {
           // Start after the newest entry now in the stream: a resuming client's XRANGE, sent after
           // this, then overlaps the live part instead of leaving a gap.
-          const newest = await due(current.xrevrange(stream, '+', '-', 'COUNT', 1), replyGraceMs);
+          const newest = await due(current.xrevrange(stream, '+', '-', 'COUNT', 1), graceMs);
           if (newest === LATE) {
             drop();
             continue;
           }
+          graceMs = replyGraceMs;
           lastId = newest[0]?.[0] ?? '0-0';
           started = true;
           if (running) setState('connected');
           continue;
         }
         const reply = await due(
-          current.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', stream, lastId),
-          blockMs + replyGraceMs,
+          current.xread('COUNT', maxEntriesPerRead, 'BLOCK', blockMs, 'STREAMS', stream, lastId),
+          blockMs + graceMs,
         );
         if (reply === LATE) {
           drop();
           continue;
         }
+        graceMs = replyGraceMs;
         for (const [id, fields] of reply?.[0]?.[1] ?? []) {
           if (!running) return;
           lastId = id;

@@ -4,10 +4,10 @@ import { toMessage } from './fields.js';
 import { MAX_STREAM_ID } from './streamId.js';
 
 /**
- * Entries one replay step reads: small enough that a page of 4 KB events (400 KB) fits the
- * sse-rx-server sink's default per-client bound (1 MiB) with room to spare.
+ * Entries one replay step reads: small enough that a page of 4 KB events (100 KB) fits the
+ * sse-rx-server sink's default per-stream bound (128 KiB).
  */
-export const REPLAY_PAGE_SIZE = 100;
+export const REPLAY_PAGE_SIZE = 25;
 
 /** Up to {@link REPLAY_PAGE_SIZE} entries after `afterId` (exclusive), oldest first. */
 export async function readPage(redis: Redis, stream: string, afterId: string): Promise<SseMessage[]> {

@@ -1,9 +1,15 @@
 import { firstValueFrom, Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { resetMessage } from 'sse-rx-server';
 import type { ReplayPlan } from './planReplay.js';
 import { REPLAY_PAGE_SIZE } from './readPage.js';
-import { resetMessage } from './resetMessage.js';
 import { compareStreamIds } from './streamId.js';
+
+/**
+ * The most replayed bytes (of `data`) handed on in one go; the rest follows a macrotask later, so
+ * the client's connection drains in between instead of the sink's per-client bound filling up.
+ */
+const REPLAY_BATCH_BYTES = 64 * 1024;
 
 /** What {@link resume} combines. */
 export interface ResumeConfig {
@@ -11,12 +17,16 @@ export interface ResumeConfig {
   live$: Observable<SseMessage>;
   /** Emits once the read loop knows where it starts (the `connected` state). */
   ready$: Observable<unknown>;
-  /** Decides between a replay after `lastId` and a reset. */
-  plan: (lastId: string) => Promise<ReplayPlan>;
+  /** Decides between a replay after the id and a reset (`undefined`: a malformed id). */
+  plan: (lastId: string | undefined) => Promise<ReplayPlan>;
   /** Reads up to {@link REPLAY_PAGE_SIZE} entries after an id. */
   readPage: (afterId: string) => Promise<SseMessage[]>;
-  /** A canonical stream id. */
-  lastId: string;
+  /**
+   * The canonical stream id to resume after (`undefined`: malformed), called when subscribed, after
+   * joining the live messages: a live-only client probes the newest id here, on the connection
+   * appends go through, so an append made after subscribing is never missed.
+   */
+  start: () => Promise<string | undefined>;
   /** The `Last-Event-ID` as the client sent it, echoed in a reset. */
   lastEventId: string;
 }
@@ -25,13 +35,14 @@ export interface ResumeConfig {
  * The entries after `lastId`, then the live ones, with no gap and no duplicate: subscribe to live
  * first and buffer, wait until the read loop has its starting point (so the replay that follows
  * reaches at least that far), replay page by page (the next page is read once the previous one was
- * handed on, and not at all once the client left), then the buffered and later live messages whose
+ * handed on, and not at all once the client left; 64 KiB at a time, a macrotask apart), then the buffered and later live messages whose
  * id is greater than the last one sent. A client that cannot be served exactly gets a reset first.
  */
-export function resume({ live$, ready$, plan, readPage, lastId, lastEventId }: ResumeConfig): Observable<SseMessage> {
+export function resume({ live$, ready$, plan, readPage, start, lastEventId }: ResumeConfig): Observable<SseMessage> {
   return new Observable<SseMessage>((subscriber) => {
     let buffer: SseMessage[] | undefined = [];
-    let lastSent = lastId;
+    // Only read once the replay is done, when it holds the last id sent.
+    let lastSent = '0-0';
     const forward = (message: SseMessage): void => {
       const id = message.id as string;
       if (compareStreamIds(id, lastSent) <= 0) return;
@@ -46,7 +57,9 @@ export function resume({ live$, ready$, plan, readPage, lastId, lastEventId }: R
       next: (message) => (buffer ? buffer.push(message) : forward(message)),
       error: (error: unknown) => subscriber.error(error),
     });
+    const position = start();
     const replay = async (): Promise<void> => {
+      const lastId = await position;
       await firstValueFrom(ready$);
       const decided = await plan(lastId);
       if (subscriber.closed) return;
@@ -55,10 +68,21 @@ export function resume({ live$, ready$, plan, readPage, lastId, lastEventId }: R
         lastSent = decided.newestId;
         subscriber.next(resetMessage(decided.reset, lastEventId, decided.newestId));
       } else {
+        lastSent = lastId as string;
         // Bounded by the stream (the plan capped it at maxReplay entries) and by the subscription.
-        for (let page = await readPage(lastId); !subscriber.closed; page = await readPage(lastSent)) {
-          page.forEach(forward);
-          if (page.length < REPLAY_PAGE_SIZE || caughtUp()) break;
+        for (let batchBytes = 0; ; ) {
+          const page = await readPage(lastSent);
+          for (const message of page) {
+            if (subscriber.closed) return;
+            forward(message);
+            batchBytes += (message.data as string).length;
+            // Let the connection drain between batches, as the memory store does.
+            if (batchBytes >= REPLAY_BATCH_BYTES) {
+              batchBytes = 0;
+              await new Promise((resolve) => setTimeout(resolve, 0));
+            }
+          }
+          if (subscriber.closed || page.length < REPLAY_PAGE_SIZE || caughtUp()) break;
         }
       }
       const pending = buffer ?? [];

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { filter, firstValueFrom, type Observable, take, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll } from 'vitest';
-import type { StreamHub } from '../src/index.js';
+import type { SseMessage } from 'sse-rx-codec';
+import { createRedisStore, type RedisStoreConfig } from '../src/index.js';
 import { type RedisServer, startRedisServer } from './redisServer.js';
 
 /** A client of the test server; disconnect it with `redis.disconnect()`. */
@@ -17,10 +18,20 @@ export function collect<T>(source$: Observable<T>, count: number, ms = 10_000): 
   return firstValueFrom(source$.pipe(take(count), toArray(), timeout(ms)));
 }
 
-/** Resolves when the hub's read loop is in `state`. */
-export function whenState(hub: StreamHub, state: string, ms = 10_000): Promise<unknown> {
+/** Appends `message` to `stream` through `redis` (a store made for the call: it opens no connection of its own). */
+export function append(
+  redis: Redis,
+  stream: string,
+  message: SseMessage,
+  config: Omit<RedisStoreConfig, 'redis' | 'stream'> = {},
+): Promise<string> {
+  return createRedisStore({ redis, stream, ...config }).append(message);
+}
+
+/** Resolves when the store's read loop is in `state`. */
+export function whenState(store: { state$: Observable<string> }, state: string, ms = 10_000): Promise<unknown> {
   return firstValueFrom(
-    hub.state$.pipe(
+    store.state$.pipe(
       filter((s) => s === state),
       timeout(ms),
     ),
@@ -33,7 +44,7 @@ export async function connectionsNamed(redis: Redis, name: string): Promise<numb
   return list.split('\n').filter((line) => line.includes(` name=${name} `)).length;
 }
 
-/** A redis-server of its own for one suite, with two connections: `redis` (for hubs) and `publisher`. */
+/** A redis-server of its own for one suite, with two connections: `redis` (for stores) and `publisher`. */
 export interface RedisSuite {
   server: RedisServer;
   redis: Redis;

@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { shareReplay } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStreamHub, publish } from '../src/index.js';
+import { createRedisStore } from '../src/index.js';
 import { type BlackHoleProxy, startBlackHoleProxy } from './blackHoleProxy.js';
-import { collect, useRedisSuite, whenState } from './helpers.js';
+import { append, collect, useRedisSuite, whenState } from './helpers.js';
 import { redisServerAvailable } from './redisServer.js';
 
-describe.skipIf(!redisServerAvailable)('a hub whose Redis connection goes silent', () => {
+describe.skipIf(!redisServerAvailable)('a store whose Redis connection goes silent', () => {
   const suite = useRedisSuite();
   const cleanup: Array<() => unknown> = [];
   afterEach(async () => {
@@ -21,22 +21,22 @@ describe.skipIf(!redisServerAvailable)('a hub whose Redis connection goes silent
       () => proxy.close(),
       () => redis.disconnect(),
     );
-    const hub = createStreamHub({ redis, stream: 'hole', blockMs: 200, replyGraceMs: 300 });
+    const store = createRedisStore({ redis, stream: 'hole', blockMs: 200, replyGraceMs: 300 });
     const states: string[] = [];
-    const watch = hub.state$.subscribe((state) => states.push(state));
-    const messages$ = hub.stream().pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
+    const watch = store.state$.subscribe((state) => states.push(state));
+    const messages$ = store.stream().pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
     const held = messages$.subscribe();
     cleanup.push(
       () => held.unsubscribe(),
       () => watch.unsubscribe(),
     );
-    await whenState(hub, 'connected');
-    const ids = [await publish(suite.publisher, 'hole', { data: '0' })];
+    await whenState(store, 'connected');
+    const ids = [await append(suite.publisher, 'hole', { data: '0' })];
     await collect(messages$, 1);
 
     proxy.blackHole();
-    // Acknowledged by Redis while the hub's connection is silent.
-    for (let n = 1; n <= 100; n++) ids.push(await publish(suite.publisher, 'hole', { data: String(n) }));
+    // Acknowledged by Redis while the store's connection is silent.
+    for (let n = 1; n <= 100; n++) ids.push(await append(suite.publisher, 'hole', { data: String(n) }));
 
     const messages = await collect(messages$, 101, 5_000);
     expect(messages.map((m) => m.id)).toEqual(ids);
@@ -48,23 +48,23 @@ describe.skipIf(!redisServerAvailable)('a hub whose Redis connection goes silent
     const redis = new Redis({ host: '127.0.0.1', port: suite.server.port });
     redis.on('error', () => undefined);
     cleanup.push(() => redis.disconnect());
-    const hub = createStreamHub({ redis, stream: 'frozen', blockMs: 200, replyGraceMs: 300 });
-    const messages$ = hub.stream().pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
+    const store = createRedisStore({ redis, stream: 'frozen', blockMs: 200, replyGraceMs: 300 });
+    const messages$ = store.stream().pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
     const held = messages$.subscribe();
     cleanup.push(() => held.unsubscribe());
-    await whenState(hub, 'connected');
-    const ids = [await publish(suite.publisher, 'frozen', { data: '0' })];
+    await whenState(store, 'connected');
+    const ids = [await append(suite.publisher, 'frozen', { data: '0' })];
     await collect(messages$, 1);
 
     suite.server.pause();
     cleanup.push(() => suite.server.resume());
     // Sent now, applied when the server runs again.
-    const during = Array.from({ length: 10 }, (_, n) => publish(suite.publisher, 'frozen', { data: `${n + 1}` }));
-    await whenState(hub, 'reconnecting', 5_000);
+    const during = Array.from({ length: 10 }, (_, n) => append(suite.publisher, 'frozen', { data: `${n + 1}` }));
+    await whenState(store, 'reconnecting', 5_000);
     suite.server.resume();
     ids.push(...(await Promise.all(during)));
-    await whenState(hub, 'connected', 5_000);
-    for (let n = 11; n <= 20; n++) ids.push(await publish(suite.publisher, 'frozen', { data: String(n) }));
+    await whenState(store, 'connected', 5_000);
+    for (let n = 11; n <= 20; n++) ids.push(await append(suite.publisher, 'frozen', { data: String(n) }));
 
     const messages = await collect(messages$, 21, 5_000);
     expect(messages.map((m) => m.id)).toEqual(ids);

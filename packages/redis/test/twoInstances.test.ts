@@ -4,29 +4,21 @@ import type { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import { encode, type SseEvent, SseDecoder, type SseMessage } from 'sse-rx-codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStreamHub, parseLastEventId, publish, SseResumeError } from '../src/index.js';
-import { connect } from './helpers.js';
+import { createRedisStore } from '../src/index.js';
+import { append, connect } from './helpers.js';
 import { type RedisServer, redisServerAvailable, startRedisServer } from './redisServer.js';
 
-/** The README's instance: a node:http server serving `hub.stream(lastEventId)` with a minimal sink. */
+/** The README's instance: a node:http server serving `store.stream(lastEventId)` with a minimal sink. */
 function startInstance(redis: Redis): Promise<Server> {
-  const hub = createStreamHub({ redis, stream: 'chat' });
+  const store = createRedisStore({ redis, stream: 'chat' });
   const send = (res: ServerResponse, source$: Observable<SseMessage>): void => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     const subscription = source$.subscribe({ next: (m) => res.write(encode(m)), error: () => res.end() });
     res.on('close', () => subscription.unsubscribe());
   };
-  const server = createServer((req, res) => {
-    let lastEventId: string | undefined;
-    try {
-      lastEventId = parseLastEventId(req.headers['last-event-id'] as string | undefined);
-    } catch (error) {
-      if (!(error instanceof SseResumeError)) throw error;
-      res.writeHead(error.status).end(error.message);
-      return;
-    }
-    send(res, hub.stream(lastEventId));
-  });
+  const server = createServer((req, res) =>
+    send(res, store.stream(req.headers['last-event-id'] as string | undefined)),
+  );
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
@@ -75,12 +67,12 @@ describe.skipIf(!redisServerAvailable)('two instances behind one Redis', () => {
     const firstVisit = readEvents(one, 3).finally(() => (visited = true));
     // Publish until the client has seen three: it gets a suffix of the events, in order.
     for (let n = 0; !visited && n < 100; n++) {
-      ids.push(await publish(publisher, 'chat', { event: 'chat', data: `m${n}` }));
+      ids.push(await append(publisher, 'chat', { event: 'chat', data: `m${n}` }));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seen = await firstVisit;
     expect(seen).toHaveLength(3);
-    for (let n = 0; n < 60; n++) ids.push(await publish(publisher, 'chat', { event: 'chat', data: `later ${n}` }));
+    for (let n = 0; n < 60; n++) ids.push(await append(publisher, 'chat', { event: 'chat', data: `later ${n}` }));
 
     const lastSeen = (seen[2] as SseEvent).lastEventId;
     const missed = ids.slice(ids.indexOf(lastSeen) + 1);
@@ -89,10 +81,13 @@ describe.skipIf(!redisServerAvailable)('two instances behind one Redis', () => {
     expect(resumed.every((e) => e.type === 'chat')).toBe(true);
   });
 
-  it('answers 400 to a malformed Last-Event-ID', async () => {
-    const port = ((servers[0] as Server).address() as AddressInfo).port;
-    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { 'last-event-id': 'nope' } });
-    expect(response.status).toBe(400);
-    expect(await response.text()).toMatch(/not a Redis stream id/);
+  it('answers a malformed Last-Event-ID with a reset event carrying the newest id', async () => {
+    const newest = await append(clients[2] as Redis, 'chat', { event: 'chat', data: 'newest' });
+    const [reset] = await readEvents(servers[0] as Server, 1, 'nope');
+    expect(reset).toMatchObject({
+      type: 'reset',
+      data: '{"reason":"malformed","lastEventId":"nope"}',
+      lastEventId: newest,
+    });
   });
 });
