@@ -1,7 +1,7 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /** The one build of every package: ESM + CJS + `.d.ts` from `src/index.ts` into `dist/`. */
-export default defineConfig({
+export const baseConfig: Options = {
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
   dts: true,
@@ -9,4 +9,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   tsconfig: '../../tsconfig.base.json',
-});
+};
+
+export default defineConfig(baseConfig);

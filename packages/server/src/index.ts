@@ -12,4 +12,7 @@ export { sendEvents, type SendEventsConfig } from './sinks/sendEvents.js';
 export { toReadableStream } from './sinks/toReadableStream.js';
 export { toResponse, type ToResponseConfig } from './sinks/toResponse.js';
 export type { BackpressureConfig } from './sinks/writeQueue.js';
+export { createMemoryStore, type MemoryStoreConfig } from './stores/createMemoryStore.js';
+export type { EventStore, ResetData, ResetReason } from './stores/eventStore.js';
+export { resetMessage } from './stores/resetMessage.js';
 export type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';

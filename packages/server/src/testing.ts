@@ -1,0 +1,6 @@
+export {
+  type EventStoreContractCase,
+  type EventStoreContractConfig,
+  eventStoreContract,
+  type MakeEventStore,
+} from './stores/eventStoreContract.js';
