@@ -6,8 +6,9 @@ const demo = await startDemo({ port }).catch((error: Error) => {
   console.error(`  ${error.message}`);
   process.exit(1);
 });
-console.log(`\n  sse-rx demo running: open ${demo.url}/ in a browser (Ctrl-C to stop)\n`);
+console.log(`\n  sse-rx demo: open ${demo.url}/ in a browser\n`);
 const terminal = printTicks(demo.url);
+console.log('running: Ctrl-C to stop');
 
 let stopping = false;
 const stop = async () => {
@@ -16,7 +17,7 @@ const stop = async () => {
   stopping = true;
   terminal.unsubscribe();
   await demo.close();
-  console.log('\n  demo stopped');
+  console.log('stopped');
   process.exit(0);
 };
 process.on('SIGINT', stop);

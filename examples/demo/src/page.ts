@@ -97,7 +97,7 @@ export const page = `<!doctype html>
   .present li { background: #e7f5ec; color: #1e7a34; border-radius: 999px; padding: 0 8px; font-size: 12.5px; }
   .items { margin: 0; padding-left: 20px; min-height: 20px; font-size: 13px; }
   .client p:last-child { margin: 8px 0 0; }
-  #wire pre { margin: 0; font-size: 12px; background: #101726; color: #d6deeb; border-radius: 8px; padding: 10px 12px; height: 262px; overflow: hidden; white-space: pre-wrap; word-break: break-all; }
+  #wire pre { margin: 0; font-size: 12px; background: #101726; color: #d6deeb; border-radius: 8px; padding: 10px 12px; min-height: 262px; white-space: pre-wrap; word-break: break-all; }
   #wire .eol { color: #6b7a99; }
   #wire .field { color: #82aaff; }
   #wire .comment { color: #7fdbca; }

@@ -156,7 +156,7 @@ describe('the demo', () => {
         await browser.close();
       }
     },
-    120_000,
+    180_000,
   );
 });
 
@@ -181,7 +181,7 @@ function drive(tab: Page) {
           ),
         ),
       ),
-    waitCounter: (panel: string, name: string, check: (n: number) => boolean, what: string, timeoutMs = 15_000) =>
+    waitCounter: (panel: string, name: string, check: (n: number) => boolean, what: string, timeoutMs = 20_000) =>
       waitFor(async () => check(await counter(panel, name)), timeoutMs, what),
     waitLog: (panel: string, text: string) =>
       waitFor(async () => (await log(panel)).some((line) => line.includes(text)), 10_000, `"${text}" in ${panel}`),

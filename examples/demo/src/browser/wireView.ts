@@ -1,19 +1,25 @@
-/** How many frames (events and comments) the view keeps. */
-const MAX_FRAMES = 7;
+/** How many events the view keeps after the opening of the response. */
+const MAX_FRAMES = 3;
+/** A frame that carries an event (the others are comments and `retry:` hints). */
+const EVENT = /^(data|event)/m;
 
 /**
- * Shows the exact text a client read: the status line and headers of each response, then the last
- * frames, each line ending in a visible ↵.
+ * Shows the exact text a client read: the status line and headers of the latest response and the
+ * frames it opened with (`retry:`, comments), then its last events, each line ending in a visible ↵.
  * @param pre - where to show it.
  * @returns a `fetch` for sse-rx-client that passes everything through and copies what it reads here.
  */
 export function createWireView(pre: HTMLElement): typeof fetch {
-  const frames: string[] = [];
-  let partial = '';
+  let opening: string[] = [];
+  let frames: string[] = [];
 
   const render = () => {
+    const skipped = document.createElement('div');
+    skipped.className = 'eol';
+    skipped.textContent = '…';
     pre.replaceChildren(
-      ...frames.flatMap((frame) => {
+      ...[...opening, ...(frames.length > 0 ? ['…'] : []), ...frames].flatMap((frame) => {
+        if (frame === '…') return [skipped];
         const lines = frame.split('\n');
         const framed = frame.endsWith('\n');
         if (framed) lines.pop();
@@ -35,8 +41,8 @@ export function createWireView(pre: HTMLElement): typeof fetch {
     );
   };
   const push = (frame: string) => {
-    frames.push(frame);
-    if (frames.length > MAX_FRAMES) frames.shift();
+    if (frames.length === 0 && !EVENT.test(frame)) opening.push(frame);
+    else frames = [...frames, frame].slice(-MAX_FRAMES);
     render();
   };
 
@@ -44,10 +50,12 @@ export function createWireView(pre: HTMLElement): typeof fetch {
     const response = await fetch(input, init);
     const contentType = response.headers.get('content-type') ?? '';
     const retryAfter = response.headers.get('retry-after');
+    opening = [];
+    frames = [];
     push(`HTTP ${response.status} content-type: ${contentType}${retryAfter ? `  retry-after: ${retryAfter}` : ''}`);
     if (!response.body) return response;
     const decoder = new TextDecoder();
-    partial = '';
+    let partial = '';
     const tap = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         partial += decoder.decode(chunk, { stream: true });
