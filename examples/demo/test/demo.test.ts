@@ -100,7 +100,7 @@ describe('the demo', () => {
         await page.press('[data-action="unavailable"]');
         await page.waitLog('rx', 'HTTP 503 with Retry-After: 2');
         await waitFor(async () => (await page.badge('native')) === 'closed', 10_000, 'EventSource to give up');
-        await page.waitCounter('rx', 'reconnects', (n) => n === 4, 'the sse-rx reconnect after the 503s', 20_000);
+        await page.waitCounter('rx', 'reconnects', (n) => n === 4, 'the sse-rx reconnect after the 503s', 30_000);
         await page.expectClean('rx');
         const retryLines = (await page.log('rx')).filter((line) => line.includes('HTTP 503'));
         expect(retryLines.every((line) => Number(/retry in (\d+) ms/.exec(line)?.[1]) >= 2000)).toBe(true);
