@@ -6,11 +6,11 @@ const panel = (id: string, title: string, subtitle: string, extra = '') => `
     <div class="timeline" aria-label="connection state over the last 60 seconds"></div>
     <div class="axis"><span>60 s ago</span><span class="legend"><i class="connecting"></i>connecting <i class="open"></i>open <i class="reconnecting"></i>reconnecting <i class="paused"></i>paused <i class="closed"></i>closed</span><span>now</span></div>
     <dl class="counters">
-      <div><dt>events received</dt><dd data-counter="received">0</dd></div>
-      <div><dt>reconnects</dt><dd data-counter="reconnects">0</dd></div>
-      <div><dt>resumed events</dt><dd data-counter="resumed">0</dd></div>
-      <div class="bad"><dt>lost</dt><dd data-counter="lost">0</dd></div>
-      <div class="bad"><dt>duplicated</dt><dd data-counter="duplicated">0</dd></div>
+      <div title="tick events delivered to the app"><dt>received</dt><dd data-counter="received">0</dd></div>
+      <div title="connections opened after the first"><dt>reconnects</dt><dd data-counter="reconnects">0</dd></div>
+      <div title="ticks made before the connection that delivered them opened: replayed from Last-Event-ID"><dt>resumed</dt><dd data-counter="resumed">0</dd></div>
+      <div class="bad" title="tick numbers skipped"><dt>lost</dt><dd data-counter="lost">0</dd></div>
+      <div class="bad" title="tick numbers seen again"><dt>duplicated</dt><dd data-counter="duplicated">0</dd></div>
     </dl>
     <ol class="log" aria-label="what happened"></ol>
   </section>`;

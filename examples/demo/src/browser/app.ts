@@ -78,11 +78,12 @@ function describe(error: unknown): string {
 
 // --- native EventSource ----------------------------------------------------------------------------
 const reopen = document.querySelector<HTMLButtonElement>('[data-native="reopen"]')!;
-function openNative(): void {
+function openNative(fresh = false): void {
   const source = new EventSource('/prices');
   native.state('connecting');
   source.onopen = () => {
-    native.opened();
+    native.opened(fresh ? 'open: a new EventSource sends no Last-Event-ID, so it starts from now' : undefined);
+    fresh = false;
     native.state('open', 'sends Last-Event-ID by itself on reconnect');
   };
   source.addEventListener('tick', (event) => native.tick(JSON.parse(event.data) as Tick));
@@ -104,8 +105,8 @@ function openNative(): void {
 }
 reopen.addEventListener('click', () => {
   reopen.hidden = true;
-  native.note('a new EventSource cannot send Last-Event-ID: it starts from now', 'you');
-  openNative();
+  native.note('you opened a new EventSource', 'you');
+  openNative(true);
 });
 openNative();
 

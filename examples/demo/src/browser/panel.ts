@@ -16,8 +16,8 @@ export interface Panel {
   readonly counts: SequenceCounts;
   /** The connection is in `state` from now on; `detail` is shown beside it. */
   state(state: PanelState, detail?: string): void;
-  /** A connection opened now. */
-  opened(): void;
+  /** A connection opened now; `text` replaces the log line that says what it resumes from. */
+  opened(text?: string): void;
   /** A tick arrived. */
   tick(tick: Tick): void;
   /** The server could not resume: counting restarts. */
@@ -74,8 +74,12 @@ export function createPanel(root: HTMLElement): Panel {
       if (segments.at(-1)!.state !== state) segments.push({ state, from: Date.now() });
       drawTimeline();
     },
-    opened() {
+    opened(text) {
+      const first = counter.counts.received === 0 && counter.counts.reconnects === 0;
       counter.open(Date.now());
+      if (text) panel.note(text, 'good');
+      else if (first) panel.note('open: live ticks from now on', 'good');
+      else panel.note(`open again, with Last-Event-ID of #${counter.last ?? '?'}: the rest follows`, 'good');
       render();
     },
     tick(tick) {
@@ -99,5 +103,6 @@ export function createPanel(root: HTMLElement): Panel {
     },
   };
   render();
+  panel.note('connecting to /prices; press a button above and watch this log');
   return panel;
 }

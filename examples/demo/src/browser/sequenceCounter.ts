@@ -18,7 +18,8 @@ export interface SequenceCounts {
  */
 export class SequenceCounter {
   readonly counts: SequenceCounts = { received: 0, reconnects: 0, resumed: 0, lost: 0, duplicated: 0 };
-  private last: number | undefined;
+  /** The number of the last tick seen, undefined before the first and after a reset. */
+  last: number | undefined;
   private openedAt = 0;
   private opened = false;
 
