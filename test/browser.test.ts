@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Subject, concat, from, type Observable, of } from 'rxjs';
+import { concat, from, type Observable, of } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { createEventLog, sendEvents } from 'sse-rx-server';
+import { createMemoryStore, sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser } from './support/browser.js';
 import { bundleClient } from '../examples/demo/src/bundle.js';
@@ -78,11 +78,11 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
   });
 
   it('EventSource reconnects by itself after a server restart and resumes from Last-Event-ID with no gap', async () => {
-    // The replay hub outlives the HTTP server, as an app's hub (or a Redis stream) would.
-    const source$ = new Subject<SseMessage>();
-    const hub = createEventLog(source$);
-    const publish = (n: number) => source$.next({ data: `event ${n}` });
-    const replayFrom = (lastEventId: string | undefined) => concat(of({ retry: 200 }), hub.stream(lastEventId));
+    // The store outlives the HTTP server, as an app's store (or a Redis stream) would.
+    const store = createMemoryStore();
+    const ids: string[] = [];
+    const publish = async (n: number) => void ids.push(await store.append({ data: `event ${n}` }));
+    const replayFrom = (lastEventId: string | undefined) => concat(of({ retry: 200 }), store.stream(lastEventId));
     const seenIds: (string | undefined)[] = [];
     const handler = app(() => eventSourceScript(['message']), replayFrom, seenIds);
     let server: TestServer = await startServer(handler);
@@ -93,21 +93,20 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
     try {
       await tab.goto(server.url);
       await waitFor(() => seenIds.length === 1, 10_000, 'the first connection');
-      for (let n = 1; n <= 3; n++) publish(n);
+      for (let n = 1; n <= 3; n++) await publish(n);
       await waitFor(async () => (await dataInPage()).length === 3, 10_000, 'three events');
 
       await server.close();
-      for (let n = 4; n <= 6; n++) publish(n); // published while the server is down
+      for (let n = 4; n <= 6; n++) await publish(n); // published while the server is down
       server = await startServer(handler, port);
       await waitFor(async () => (await dataInPage()).length >= 6, 15_000, 'the missed events after reconnecting');
-      publish(7);
+      await publish(7);
       await waitFor(async () => (await dataInPage()).length >= 7, 10_000, 'a live event after reconnecting');
 
       expect(await dataInPage()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `event ${n}`));
-      expect(seenIds).toEqual([undefined, '3']);
+      expect(seenIds).toEqual([undefined, ids[2]]);
       await tab.evaluate(() => (window as any).source.close());
     } finally {
-      hub.close();
       await tab.close();
       await server.close();
     }

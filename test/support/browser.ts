@@ -15,8 +15,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Launches Debian's Chromium through playwright-core, with the flags this sandbox needs. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches Debian's Chromium through playwright-core, with the flags this sandbox needs.
+ * @param extraArgs - more Chromium flags, e.g. `--ignore-certificate-errors` for a test's self-signed certificate.
+ */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'sse-rx-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -29,6 +32,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
   return {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { firstValueFrom, map, takeUntil, takeWhile, timer, toArray } from 'rxjs';
 import { fromSse } from 'sse-rx-client';
+import type { EventStore } from 'sse-rx-server';
 import { afterAll } from 'vitest';
 
 /** What one sequenced run delivered, as read by sse-rx-client. */
@@ -10,6 +11,14 @@ export interface SequenceRun {
   /** How many times the client went to `reconnecting`. */
   reconnects: number;
   seconds: number;
+}
+
+/**
+ * The id to resume from to get every event of an empty `store`: the id its reset carries (a
+ * memory store's `<epoch>:0`), since publishing may start before a client's first connection.
+ */
+export async function originOf(store: EventStore): Promise<string> {
+  return (await firstValueFrom(store.stream('origin?'))).id!;
 }
 
 /** Options of {@link readSequence}. */

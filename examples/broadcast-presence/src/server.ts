@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { listen } from 'sse-rx-example-support';
 import { heartbeat, sendEvents } from 'sse-rx-server';
 import { Room } from './state.js';
 
@@ -35,14 +35,5 @@ export async function start(port = 0): Promise<Running> {
     res.status(201).json(room.add({ name: name.slice(0, 100) }));
   });
   const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, port);
 }

@@ -29,12 +29,12 @@ export function messages(url: string, lastEventId = ''): Observable<Received> {
  * @param text - the message.
  * @returns the message's id.
  */
-export async function post(url: string, from: string, text: string): Promise<number> {
+export async function post(url: string, from: string, text: string): Promise<string> {
   const response = await fetch(new URL('messages', url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ from, text }),
   });
   if (!response.ok) throw new Error(`POST /messages: ${response.status}`);
-  return ((await response.json()) as { id: number }).id;
+  return ((await response.json()) as { id: string }).id;
 }

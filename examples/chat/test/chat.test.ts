@@ -9,23 +9,28 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const texts = (list: { id: string; text: string }[]) => list.map((m) => `${m.id}:${m.text}`);
+/** `<n>:<text>`, n the number at the end of the store's id (`<epoch>:<n>`). */
+const texts = (list: { id: string; text: string }[]) => list.map((m) => `${m.id.split(':')[1]}:${m.text}`);
+/** The store's id of message `n`, from the id of any message. */
+const idOf = (someId: string, n: number) => someId.replace(/\d+$/, String(n));
+let firstId = '';
 
 test('every connected client receives a posted message', async () => {
   const a = firstValueFrom(messages(server.url).pipe(take(1)));
   const b = firstValueFrom(messages(server.url).pipe(take(1)));
   const id = await post(server.url, 'ann', 'hello all');
-  expect(id).toBe(1);
+  firstId = id;
+  expect(id).toMatch(/^[0-9a-z]+\.\d+:1$/);
   expect((await a).text).toBe('hello all');
   expect((await b).from).toBe('ann');
 });
 
 test('a client back with Last-Event-ID gets exactly the messages it missed, then live ones', async () => {
   // Connected: receive message 2 and leave (take unsubscribes, which closes the connection).
-  const first = firstValueFrom(messages(server.url, '1').pipe(take(1)));
+  const first = firstValueFrom(messages(server.url, firstId).pipe(take(1)));
   await post(server.url, 'bob', 'before');
   const seen = await first;
-  expect(`${seen.id}:${seen.text}`).toBe('2:before');
+  expect(texts([seen])).toEqual(['2:before']);
   // Away: two messages are posted.
   await post(server.url, 'ann', 'missed one');
   await post(server.url, 'ann', 'missed two');
@@ -40,13 +45,14 @@ test('the page and the raw Last-Event-ID header work for browsers', async () => 
   expect(html).toContain("new EventSource('/events')");
   const controller = new AbortController();
   const response = await fetch(new URL('events', server.url), {
-    headers: { 'last-event-id': '4' },
+    headers: { 'last-event-id': idOf(firstId, 4) },
     signal: controller.signal,
   });
   const reader = response.body!.getReader();
   let text = '';
-  for (let i = 0; i < 10 && !text.includes('id: 5'); i++) text += new TextDecoder().decode((await reader.read()).value);
+  const fifth = idOf(firstId, 5);
+  for (let i = 0; i < 10 && !text.includes(fifth); i++) text += new TextDecoder().decode((await reader.read()).value);
   controller.abort();
-  expect(text).not.toContain('id: 4\n');
-  expect(text).toContain('event: chat\nid: 5\ndata: {"from":"bob","text":"live"');
+  expect(text).not.toContain(`id: ${idOf(firstId, 4)}\n`);
+  expect(text).toContain(`event: chat\nid: ${fifth}\ndata: {"from":"bob","text":"live"`);
 });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { interval, map, startWith } from 'rxjs';
+import { listen } from 'sse-rx-example-support';
 import { sendEvents } from 'sse-rx-server';
 
 /** A running example server. */
@@ -26,14 +26,5 @@ export async function start(port = 0, periodMs = 1000): Promise<Running> {
     );
     sendEvents(req, res, time$);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, port);
 }

@@ -26,15 +26,26 @@ export function checkOrigin(req: IncomingMessage, allowed: ReadonlySet<string>):
 }
 
 /**
- * Reads one cookie of a request.
+ * Reads one cookie of a request, percent-decoded.
  * @param req - the request.
  * @param name - the cookie's name.
  * @returns its value, or `undefined`.
+ * @throws TypeError when the value is not valid percent-encoding (`session=%`) or decodes to a
+ * control character such as CR or LF (it could never be sent back in a header): answer 400.
  */
 export function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    const [key, ...encoded] = part.trim().split('=');
+    if (key !== name) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(encoded.join('='));
+    } catch {
+      throw new TypeError(`cookie ${name} is not valid percent-encoding`);
+    }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for.
+    if (/[\x00-\x1f\x7f]/.test(value)) throw new TypeError(`cookie ${name} holds a control character`);
+    return value;
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { interval, map, startWith } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { heartbeat, sendEvents } from 'sse-rx-server';
+import { listen } from 'sse-rx-example-support';
 import { checkOrigin, cookie } from './cors.js';
 import { page } from './page.js';
 
@@ -15,16 +15,18 @@ export interface Running {
   close(): Promise<void>;
 }
 
-async function listen(server: Server, port: number): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/**
+ * The `session` cookie of a request; a malformed one (`session=%`, a CR or LF in it) is answered
+ * with 400 here and gives `null`.
+ */
+function session(req: IncomingMessage, res: ServerResponse): string | undefined | null {
+  try {
+    return cookie(req, 'session');
+  } catch (error) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end((error as TypeError).message);
+    return null;
+  }
 }
-
-const stop = (server: Server) =>
-  new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 
 /**
  * Starts origin A (the page, which sets a `session` cookie) on `port` and origin B (the stream)
@@ -52,7 +54,9 @@ export async function start(port = 0, extraOrigins: string[] = [], periodMs = 10
         })
         .end();
     } else if (req.method === 'GET' && req.url === '/events') {
-      const hello: SseMessage = { event: 'hello', data: JSON.stringify({ session: cookie(req, 'session') ?? null }) };
+      const received = session(req, res);
+      if (received === null) return;
+      const hello: SseMessage = { event: 'hello', data: JSON.stringify({ session: received ?? null }) };
       const ticks$ = interval(periodMs).pipe(map((n): SseMessage => ({ event: 'tick', data: String(n) })));
       sendEvents(req, res, ticks$.pipe(startWith(hello), heartbeat(15_000)), { headers: cors.headers });
     } else {
@@ -62,21 +66,24 @@ export async function start(port = 0, extraOrigins: string[] = [], periodMs = 10
   let streamUrl = '';
   const site = createServer((req, res) => {
     if (req.url !== '/') return void res.writeHead(404).end();
-    const session = cookie(req, 'session') ?? Math.random().toString(36).slice(2);
+    const received = session(req, res);
+    if (received === null) return;
+    const id = encodeURIComponent(received ?? Math.random().toString(36).slice(2));
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'set-cookie': `session=${session}; Path=/; HttpOnly; SameSite=Lax`,
+      'set-cookie': `session=${id}; Path=/; HttpOnly; SameSite=Lax`,
     });
     res.end(page(streamUrl));
   });
-  const siteOrigin = await listen(site, port);
-  allowed.add(siteOrigin);
-  streamUrl = `${await listen(stream, port === 0 ? 0 : port + 1)}/events`;
+  const siteListening = await listen(site, port);
+  allowed.add(new URL(siteListening.url).origin);
+  const streamListening = await listen(stream, port === 0 ? 0 : port + 1);
+  streamUrl = `${streamListening.url}events`;
   return {
-    url: `${siteOrigin}/`,
+    url: siteListening.url,
     streamUrl,
     close: async () => {
-      await Promise.all([stop(site), stop(stream)]);
+      await Promise.all([siteListening.close(), streamListening.close()]);
     },
   };
 }

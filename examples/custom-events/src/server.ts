@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { concatMap, interval, of, startWith, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { listen } from 'sse-rx-example-support';
 import { retryHint, sendEvents } from 'sse-rx-server';
 
 /** What the `json` event carries: pretty-printed, so its data spans several lines. */
@@ -48,14 +48,5 @@ export function rounds(periodMs: number): Observable<SseMessage> {
  */
 export async function start(port = 0, periodMs = 1000): Promise<Running> {
   const server = createServer((req, res) => sendEvents(req, res, rounds(periodMs)));
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listen(server, port);
 }

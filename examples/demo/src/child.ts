@@ -2,6 +2,7 @@
 // and asks the supervisor to restart it when the restart button is pressed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ExampleSetupError } from 'sse-rx-example-support';
 import { start } from './server.js';
 
 const dataDir = process.env.DEMO_DATA_DIR!;
@@ -12,10 +13,9 @@ const demo = await start({
   dataDir,
   appScript: readFileSync(join(dataDir, 'app.js'), 'utf8'),
   onRestart: () => process.send?.({ type: 'restart' }),
-}).catch((error: NodeJS.ErrnoException) => {
-  // One line, not a stack: the supervisor says it again and exits.
-  if (error.code === 'EADDRINUSE') console.error(`  port ${port} is in use: pick another with PORT=4000 pnpm demo`);
-  else console.error(error);
+}).catch((error: Error) => {
+  // The supervisor reports it (one line for a setup problem such as a taken port) and exits.
+  process.send?.({ type: 'failed', message: error.message, setup: error instanceof ExampleSetupError });
   process.exit(1);
 });
 process.send?.({ type: 'listening', port: demo.port });

@@ -126,8 +126,8 @@ export const page = `<!doctype html>
     <canvas id="chart"></canvas></section>
 </div>
 <main class="grid two">
-  ${panel('rx', 'sse-rx-client', "fromSse('/prices', { pauseWhen, reconnect: { retryNow } })")}
-  ${panel('native', 'native EventSource', "new EventSource('/prices')", ' <button data-native="reopen" hidden>new EventSource</button>')}
+  ${panel('rx', 'sse-rx-client', "fromSse('/events', { pauseWhen, reconnect: { maxDelayMs: 8000, retryNow } })")}
+  ${panel('native', 'native EventSource', "new EventSource('/events')", ' <button data-native="reopen" hidden>new EventSource</button>')}
 </main>
 <div class="grid two">
   <section id="room" class="card"><h2>Broadcast <small>two clients of <code>/room</code>: a shared list, and who is here, sent to everyone</small></h2>

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { concat, map, merge, of, Subject } from 'rxjs';
+import { listen } from 'sse-rx-example-support';
 import { heartbeat, readLastEventId, sendEvents } from 'sse-rx-server';
 import { createJournalStore } from './journalStore.js';
 import { page } from './page.js';
@@ -29,8 +29,10 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** How long the 503 button keeps the price stream unavailable. */
+/** How long the 503 button keeps the price stream unavailable at least. */
 const UNAVAILABLE_MS = 4000;
+/** How much longer it waits, at most, for each stream it cut to come back and get its 503. */
+const MAX_UNAVAILABLE_MS = 30_000;
 /** The `Retry-After` of those 503 answers, in seconds. */
 const RETRY_AFTER_S = 2;
 
@@ -42,7 +44,7 @@ class FeedError extends Error {
 
 /**
  * Starts the demo's HTTP server on 127.0.0.1: the page (`/`, `/app.js`), the price stream
- * (`/prices`, served from a journal so ids survive a restart), the broadcast scene (`/room`,
+ * (`/events`, served from a journal so ids survive a restart), the broadcast scene (`/room`,
  * `POST /room/items`) and the buttons that hurt the stream (`POST /control/cut`, `restart`,
  * `unavailable`, `error`).
  * @param config - port, tick period, data directory, page script; see {@link DemoServerConfig}.
@@ -54,10 +56,20 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
   const room = new Room(join(config.dataDir, 'room.json'));
   const streams = new Set<ServerResponse>();
   const failures = new Subject<void>();
-  let unavailableUntil = 0;
+  // Set by the 503 button: until when, and how many 503s are still owed (one per stream it cut, so
+  // that a client in a long backoff sees one too).
+  let unavailable: { from: number; owed: number } | undefined;
+  const isUnavailable = () => {
+    if (!unavailable) return false;
+    const elapsed = Date.now() - unavailable.from;
+    if (elapsed < UNAVAILABLE_MS || (unavailable.owed > 0 && elapsed < MAX_UNAVAILABLE_MS)) return true;
+    unavailable = undefined;
+    return false;
+  };
 
   const prices = (req: IncomingMessage, res: ServerResponse) => {
-    if (Date.now() < unavailableUntil) {
+    if (isUnavailable()) {
+      unavailable!.owed--;
       const body = { status: 503, message: 'Down for maintenance (the demo’s 503 button)' };
       res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(RETRY_AFTER_S) });
       res.end(JSON.stringify(body));
@@ -85,7 +97,7 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
     cut,
     error: () => failures.next(),
     unavailable: () => {
-      unavailableUntil = Date.now() + UNAVAILABLE_MS;
+      unavailable = { from: Date.now(), owed: streams.size };
       cut();
     },
   };
@@ -94,7 +106,7 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
   const server = createServer((req, res) => {
     const url = parse(req.url);
     if (url === undefined) res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request target');
-    else if (url.pathname === '/prices') prices(req, res);
+    else if (url.pathname === '/events') prices(req, res);
     else if (url.pathname === '/room') sendEvents(req, res, room.join(url.searchParams.get('name') || 'anonymous'));
     else if (url.pathname === '/room/items' && req.method === 'POST') {
       room.add(url.searchParams.get('by') || 'anonymous');
@@ -109,20 +121,15 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
     else if (url.pathname === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
     else res.writeHead(404).end('not found');
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port ?? 0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  // A taken port is a PortInUseError: one line that says how to pick another.
+  const listening = await listen(server, config.port ?? 0);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        ticker.unsubscribe();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    url: `http://127.0.0.1:${listening.port}`,
+    port: listening.port,
+    close: async () => {
+      ticker.unsubscribe();
+      await listening.close();
+    },
   };
 }
 

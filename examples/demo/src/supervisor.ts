@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ExampleSetupError } from 'sse-rx-example-support';
 import { bundleApp } from './bundleApp.js';
 import type { DemoServer } from './server.js';
 
@@ -80,8 +81,11 @@ export async function startDemo(config: DemoConfig = {}): Promise<SupervisedDemo
         clearTimeout(timer);
         reject(new Error(`The demo stream server exited (code ${code}) before listening on port ${port}.`));
       });
-      child.on('message', (message: { type: string; port?: number }) => {
-        if (message.type === 'listening') {
+      child.on('message', (message: { type: string; port?: number; message?: string; setup?: boolean }) => {
+        if (message.type === 'failed') {
+          clearTimeout(timer);
+          reject(message.setup ? new ExampleSetupError(message.message!) : new Error(message.message));
+        } else if (message.type === 'listening') {
           clearTimeout(timer);
           resolve(message.port!);
         } else if (message.type === 'restart' && !closing) void restart();

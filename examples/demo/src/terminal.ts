@@ -4,7 +4,7 @@ import type { Tick } from './ticker.js';
 
 /** Prints the demo's price stream in the terminal through sse-rx-client; returns the subscription. */
 export function printTicks(url: string, print: (line: string) => void = console.log): Subscription {
-  return fromSse<{ tick: Tick }>(`${url}/prices`, {
+  return fromSse<{ tick: Tick }>(`${url}/events`, {
     onState: (state) =>
       print(
         `[terminal client] ${state.status}${state.status === 'reconnecting' ? ` in ${state.delayMs} ms (attempt ${state.attempt})` : ''}`,

@@ -17,7 +17,7 @@ const SCREENSHOT = process.env.DEMO_SCREENSHOT
 
 const ticks = (url: string, count: number, lastEventId?: string) =>
   firstValueFrom(
-    fromSse<{ tick: Tick }>(`${url}/prices`, { lastEventId }).pipe(ofType('tick'), parseJson(), take(count), toArray()),
+    fromSse<{ tick: Tick }>(`${url}/events`, { lastEventId }).pipe(ofType('tick'), parseJson(), take(count), toArray()),
   );
 
 describe('the demo', () => {
@@ -93,7 +93,7 @@ describe('the demo', () => {
 
         // A server error event: the contract's data, then the end of the stream.
         await page.press('[data-action="error"]');
-        await page.waitLog('rx', 'Price feed hiccup');
+        await page.waitLog('rx', 'typed SseServerError 503 "Price feed hiccup (the demo’s error button)" (retryable)');
         await page.waitLog('native', 'onerror got a MessageEvent');
         await page.waitCounter('rx', 'reconnects', (n) => n === 3, 'the sse-rx reconnect after the error event');
         await page.expectClean('rx');

@@ -1,13 +1,15 @@
+import { envPort, runExample } from 'sse-rx-example-support';
 import { firstTicks } from './client.js';
 import { start } from './server.js';
 
-// Starts the four servers on ports 3000-3003 (or from $PORT), reads three ticks from each, stops.
-const running = await start(Number(process.env.PORT ?? 3000));
-try {
-  for (const [name, url] of Object.entries(running.urls)) {
-    const ticks = await firstTicks(url, 3);
-    console.log(`${name.padEnd(8)} ${url}  ${ticks.map((t) => `#${t.id} ${t.by}`).join(', ')}`);
-  }
-} finally {
-  await running.close();
-}
+// Starts the four servers on ports 3000-3003 (or from $PORT), reads three ticks from each, then
+// serves until Ctrl-C.
+await runExample({
+  start: () => start(envPort()),
+  tour: async (running) => {
+    const read = await Promise.all(Object.values(running.urls).map((url) => firstTicks(url, 3)));
+    for (const [i, [name, url]] of Object.entries(running.urls).entries()) {
+      console.log(`${name.padEnd(8)} ${url}  ${read[i]!.map((t) => `#${t.id} ${t.by}`).join(', ')}`);
+    }
+  },
+});

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { interval, map, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { listen } from 'sse-rx-example-support';
 
 /** A running server of one framework. */
 export interface Running {
@@ -29,14 +29,7 @@ export function ticks(by: string, periodMs: number): Observable<SseMessage> {
  * @param port - the port, 0 for any free one.
  * @returns the `/ticks` URL and a `close()` that ends open streams first.
  */
-export async function listen(server: Server, port: number): Promise<Running> {
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ticks`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export async function listenTicks(server: Server, port: number): Promise<Running> {
+  const { url, close } = await listen(server, port);
+  return { url: `${url}ticks`, close };
 }

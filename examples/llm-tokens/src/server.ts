@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { concat, finalize, map, of, Subject, tap } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { listen } from 'sse-rx-example-support';
 import { sendEvents } from 'sse-rx-server';
 import { fakeModel } from './model.js';
 
@@ -19,16 +19,16 @@ export interface Running {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads a small JSON body; `undefined` when too large or not JSON. */
+/** Reads a small JSON body; `undefined` when too large, not JSON, or cut short by the client leaving. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
   try {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return undefined;
+      chunks.push(chunk);
+    }
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     return undefined;
@@ -69,15 +69,6 @@ export async function start(port = 0, tokenDelayMs = 60): Promise<Running> {
     const done$ = of<SseMessage[]>({ event: 'done', data: '{}' });
     sendEvents(req, res, concat(tokens$, done$));
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${actual}/`,
-    lifecycle$,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listen(server, port);
+  return { url, lifecycle$, close };
 }

@@ -1,6 +1,6 @@
-import { BehaviorSubject, share, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, share, type Observable } from 'rxjs';
 import { fromSse, type FromSseConfig, type SseConnectionState } from './fromSse.js';
-import type { SseEventOf } from './types.js';
+import type { SseActivity, SseEventOf } from './types.js';
 
 /**
  * What {@link connectSse} returns: one shared connection and its state.
@@ -16,6 +16,12 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
   readonly events$: Observable<SseEventOf<EventMap>>;
   /** The connection's state: the latest one on subscription (`closed` before any), then each change. Never completes. */
   readonly state$: Observable<SseConnectionState>;
+  /**
+   * Signs of life: the latest on subscription (none before the first connection), then one per
+   * chunk of bytes, heartbeat comments included, with the server's announced heartbeat interval.
+   * What a UI needs to tell "the model is thinking" from "the link is dead". Never completes.
+   */
+  readonly activity$: Observable<SseActivity>;
 }
 
 /**
@@ -25,8 +31,9 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
  * `events$` opens the request when first subscribed and aborts it when the last subscriber leaves
  * (rxjs `share()`); a later subscriber then opens a fresh one, with fresh resume state. An error
  * reaches every subscriber and resets it the same way. `state$` replays the latest state, starting
- * at `closed`, and reports `connecting`, `open`, `reconnecting`, `paused` and `closed` as they come.
- * All of `fromSse`'s config applies; `onState`, if given, is still called.
+ * at `closed`, and reports `connecting`, `open`, `reconnecting`, `paused` and `closed` as they come;
+ * `activity$` reports each sign of life (see {@link SseActivity}).
+ * All of `fromSse`'s config applies; `onState` and `onActivity`, if given, are still called.
  *
  * @example
  * ```ts
@@ -54,8 +61,14 @@ export function connectSse<EventMap = Record<string, unknown>>(
     state.next(next);
     config.onState?.(next);
   };
+  const activity = new ReplaySubject<SseActivity>(1);
+  const onActivity = (next: SseActivity): void => {
+    activity.next(next);
+    config.onActivity?.(next);
+  };
   return {
-    events$: fromSse<EventMap>(input, { ...config, onState }).pipe(share()),
+    events$: fromSse<EventMap>(input, { ...config, onState, onActivity }).pipe(share()),
     state$: state.asObservable(),
+    activity$: activity.asObservable(),
   };
 }

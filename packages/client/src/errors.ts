@@ -102,7 +102,8 @@ export class SseStreamEndedError extends SseConnectionError {
 }
 
 /**
- * No byte (heartbeat comments included) arrived for `stallTimeoutMs`: the connection was aborted.
+ * No byte (heartbeat comments included) arrived for `stallTimeoutMs` (or about 2.5 announced
+ * heartbeat intervals), or no response head within `connectTimeoutMs`: the connection was aborted.
  * Retried by default.
  * @example
  * ```ts
@@ -114,6 +115,53 @@ export class SseStreamEndedError extends SseConnectionError {
  */
 export class SseStallError extends SseConnectionError {
   override name = 'SseStallError';
+}
+
+/**
+ * The server reported an error after the stream started, in the wire contract's shape: an
+ * `event: error` whose data is a JSON object with a string `message` and a boolean `retryable`
+ * (`status` and `code` optional). `retryable: false` ends the Observable with it; `true` is retried
+ * with backoff by default. Any other `event: error` is an ordinary event, and `serverErrors: false`
+ * turns this recognition off.
+ * @example
+ * ```ts
+ * import { fromSse, isSseServerError } from 'sse-rx-client';
+ * fromSse('https://example.com/events').subscribe({
+ *   error: (e) => isSseServerError(e) && console.log(e.status, e.code, e.message, e.retryable),
+ * });
+ * // event: error
+ * // data: {"status":403,"code":"forbidden","message":"Not your room","retryable":false}
+ * // -> 403 forbidden Not your room false
+ * ```
+ * @public
+ */
+export class SseServerError extends SseConnectionError {
+  override name = 'SseServerError';
+  /** The HTTP-like status the server gave the error, if any. */
+  readonly status: number | undefined;
+  /** The server's machine-readable error code, if any. */
+  readonly code: string | undefined;
+  /** Whether the server says a new request may succeed. */
+  readonly retryable: boolean;
+
+  constructor(report: SseServerErrorReport, state: SseResumeState) {
+    super(report.message, state);
+    this.status = report.status;
+    this.code = report.code;
+    this.retryable = report.retryable;
+  }
+}
+
+/** The data of the contract's `event: error`, as {@link SseServerError} reads it. @public */
+export interface SseServerErrorReport {
+  /** An HTTP-like status (`500`, `403`...), if the server gave one. */
+  status?: number | undefined;
+  /** A machine-readable code, if the server gave one. */
+  code?: string | undefined;
+  /** What went wrong, safe to show. */
+  message: string;
+  /** Whether a new request may succeed. */
+  retryable: boolean;
 }
 
 /**
@@ -221,6 +269,21 @@ export function isSseNetworkError(value: unknown): value is SseNetworkError {
  */
 export function isSseParseError(value: unknown): value is SseParseError {
   return value instanceof SseParseError || hasName(value, 'SseParseError');
+}
+
+/**
+ * True when `value` is an {@link SseServerError}, also across realms and package copies.
+ * @example
+ * ```ts
+ * import { isSseServerError } from 'sse-rx-client';
+ * isSseServerError(new Error('x')); // false
+ * ```
+ * @param value - anything caught.
+ * @returns Whether it is an SseServerError.
+ * @public
+ */
+export function isSseServerError(value: unknown): value is SseServerError {
+  return value instanceof SseServerError || hasName(value, 'SseServerError');
 }
 
 /**

@@ -3,7 +3,7 @@ import { fetchEvents, type FetchEventsConfig } from './fetchEvents.js';
 import type { SseResumeState } from './errors.js';
 import { retryBackoff, type RetryBackoffConfig } from './operators/retryBackoff.js';
 import { pausable } from './pausable.js';
-import type { RawSseEvent, SseEventOf, SseInit } from './types.js';
+import type { RawSseEvent, SseActivity, SseEventOf, SseInit, SseReset } from './types.js';
 
 /**
  * The state of a {@link fromSse} connection, for a UI to show, reported through `onState` (and
@@ -53,17 +53,57 @@ export interface FromSseConfig extends SseInit {
    */
   init?: () => SseInit | Promise<SseInit>;
   /**
-   * `true` (or backoff options) for an endless stream: a stream the server ends, a network error or a
-   * 5xx/408/429 leads to a new request carrying `Last-Event-ID`, after a backoff delay no shorter than
-   * the server's `retry:` value (see {@link retryBackoff}). `false` for a one-shot stream, such as an
-   * LLM completion: the end of the body completes the Observable and every failure is an error.
-   * @default true
+   * `true` (or backoff options) for an endless stream: a stream the server ends, a network error, a
+   * 5xx/408/429 or a retryable {@link SseServerError} leads to a new request carrying
+   * `Last-Event-ID`, after a backoff delay (see {@link retryBackoff} for the rules). `false` for a
+   * one-shot stream, such as an LLM completion: the end of the body completes the Observable and
+   * every failure is an error.
+   *
+   * The default is `true` for `GET` and `HEAD` only. Any other method is not sent again unless you
+   * set `reconnect` yourself: a POST may start a paid or non-repeatable job on the server, so
+   * re-sending it must be a decision, not a default.
+   * @default true for GET/HEAD, false for other methods
    */
   reconnect?: boolean | RetryBackoffConfig;
   /** The last event id to resume from on the first request. @default '' */
   lastEventId?: string;
-  /** Abort and reconnect when no byte (heartbeat comments included) arrives for this long. @default undefined (no watchdog) */
+  /**
+   * Abort (and reconnect) when no byte, heartbeat comments included, arrives for this long. When not
+   * set, a server's heartbeat announcement (the comment `sse-rx heartbeat-ms=<ms>`, sent by
+   * sse-rx-server's `heartbeat(ms)`) arms the watchdog at 2.5 announced intervals.
+   * @default undefined (armed from the announcement; none without one)
+   */
   stallTimeoutMs?: number;
+  /**
+   * Abort (and retry) when the response head does not arrive within this long: a server that
+   * accepts the connection and never answers. Browsers have no such bound, and Node's fetch waits
+   * 300 s.
+   * @default 30000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Take an `event: error` in the wire contract's shape (JSON data with a string `message` and a
+   * boolean `retryable`) as an {@link SseServerError}: `retryable: false` ends the Observable,
+   * `true` retries. Any other `event: error` is an ordinary event either way; `false` makes every
+   * one ordinary, for a server that uses the name for something else.
+   * @default true
+   */
+  serverErrors?: boolean;
+  /**
+   * Called when the server says it could not resume from the id sent (the contract's
+   * `event: reset`, see {@link SseReset}): events may be missing, reload what the app shows. The
+   * reset event itself still flows through the stream; {@link parseJson} and {@link validate}
+   * never report it as a bad payload.
+   * @default undefined
+   */
+  onReset?: (reset: SseReset) => void;
+  /**
+   * Called on every chunk of bytes (heartbeat comments included) and when a connection opens, with
+   * the server's announced heartbeat interval: how a UI tells a long silence from a dead link
+   * ({@link connectSse} offers it as `activity$`).
+   * @default undefined
+   */
+  onActivity?: (activity: SseActivity) => void;
   /**
    * The most a server may send for one event (one line plus the data buffered for its event), in
    * UTF-16 code units. Past it the request is aborted and the stream fails with an `SseProtocolError`
@@ -92,8 +132,12 @@ export interface FromSseConfig extends SseInit {
  * Each subscription sends one request (with `accept: text/event-stream`) and emits the events of the
  * response; unsubscribing aborts it at once. Unlike `EventSource`, any method, header, body or
  * credentials mode works (given in `config` beside the client options), and `config.init` may be a
- * function called before every attempt, to send a fresh token. A status other than 2xx or a content type other than `text/event-stream` fails with an
- * {@link SseHttpError}; a 204 completes, the server's way of saying "do not reconnect".
+ * function called before every attempt, to send a fresh token. A status other than 2xx or a content
+ * type other than `text/event-stream` fails with an {@link SseHttpError}; a 204 completes, the
+ * server's way of saying "do not reconnect". The sse-rx wire contract is understood: an
+ * `event: error` in its shape is an {@link SseServerError}, an `event: reset` calls `onReset`, a
+ * heartbeat announcement arms the stall watchdog. A URL or request that cannot be built (a relative
+ * URL outside a browser, a GET with a body) fails at once with a `TypeError`, never retried.
  *
  * The type parameter maps event types to the data each carries once parsed: the events form a union
  * discriminated on `type`, narrowed by {@link ofType} and given typed `data` by {@link parseJson}
@@ -129,15 +173,28 @@ export function fromSse<EventMap = Record<string, unknown>>(
 ): Observable<SseEventOf<EventMap>> {
   const {
     init,
-    reconnect = true,
+    reconnect = isIdempotent(config.method),
     lastEventId = '',
     stallTimeoutMs,
+    connectTimeoutMs = 30_000,
     maxEventSize,
+    serverErrors = true,
     fetch: fetchFn,
     onState,
+    onReset,
+    onActivity,
     pauseWhen,
     ...fixed
   } = config;
+  if (!(connectTimeoutMs > 0))
+    throw new TypeError(`fromSse: connectTimeoutMs must be a number > 0, got ${connectTimeoutMs}`);
+  // Left to the default, the reconnect rule follows the method in the config: `init` must not change it.
+  const checkMethod = (fields: SseInit): SseInit => {
+    if (config.reconnect !== undefined || isIdempotent(fields.method) === reconnect) return fields;
+    throw new TypeError(
+      `fromSse: init returned method ${fields.method}; set method in the config itself (the default reconnect rule depends on it) or set reconnect explicitly`,
+    );
+  };
   const reconnectConfig = reconnect === true ? {} : reconnect;
   // Built once, so bad settings throw here; each subscription still gets its own retry state.
   const retry =
@@ -151,12 +208,16 @@ export function fromSse<EventMap = Record<string, unknown>>(
     });
   const fetchConfig: FetchEventsConfig = {
     input,
-    init: init ? async () => mergeInit(fixed, await init()) : () => fixed,
+    init: init ? async () => checkMethod(mergeInit(fixed, await init())) : () => fixed,
     fetch: fetchFn ?? ((...args) => globalThis.fetch(...args)),
     reconnect: Boolean(retry),
     stallTimeoutMs,
+    connectTimeoutMs,
     maxEventSize,
+    serverErrors,
     onOpen: () => onState?.({ status: 'open' }),
+    onActivity,
+    onReset,
   };
   return defer(() => {
     // The resume state of this subscription: kept across its reconnects and pauses, never shared.
@@ -176,4 +237,9 @@ function mergeInit(fixed: SseInit, fresh: SseInit): SseInit {
   const headers = new Headers(fixed.headers);
   for (const [name, value] of new Headers(fresh.headers)) headers.set(name, value);
   return { ...fixed, ...fresh, headers };
+}
+
+/** GET and HEAD may be sent again safely; other methods may start work on the server each time. */
+function isIdempotent(method = 'GET'): boolean {
+  return /^(get|head)$/i.test(method);
 }

@@ -4,11 +4,14 @@ export {
   isSseHttpError,
   isSseNetworkError,
   isSseParseError,
+  isSseServerError,
   isSseValidationError,
   SseConnectionError,
   SseHttpError,
   SseNetworkError,
   SseParseError,
+  SseServerError,
+  type SseServerErrorReport,
   SseStallError,
   SseStreamEndedError,
   SseValidationError,
@@ -26,4 +29,4 @@ export type { EventTargetLike } from './signals/listen.js';
 export { networkOffline, type NetworkTarget } from './signals/networkOffline.js';
 export { pageHidden, type VisibilityTarget } from './signals/pageHidden.js';
 export type { StandardSchemaV1 } from './standardSchema.js';
-export type { ParsedOf, ParsedSseEvent, RawSseEvent, SseEventOf, SseInit } from './types.js';
+export type { ParsedOf, ParsedSseEvent, RawSseEvent, SseActivity, SseEventOf, SseInit, SseReset } from './types.js';

@@ -73,3 +73,44 @@ export type ParsedOf<E> = E extends RawSseEvent<infer K, infer T> ? ParsedSseEve
  * @public
  */
 export type SseInit = Omit<RequestInit, 'signal'>;
+
+/**
+ * What the contract's `event: reset` says: the server could not resume from the id the client sent,
+ * so events may be missing and the app should reload its state (a snapshot), then go on with the
+ * live events that follow. Reported through `onReset` of {@link fromSse}.
+ * @example
+ * ```ts
+ * import { fromSse, type SseReset } from 'sse-rx-client';
+ * declare function reloadSnapshot(): void;
+ * fromSse('https://example.com/events', { onReset: (reset: SseReset) => reloadSnapshot() }).subscribe();
+ * // event: reset
+ * // data: {"reason":"trimmed","lastEventId":"41"}
+ * // id: 97
+ * // -> { reason: 'trimmed', lastEventId: '41', id: '97' }
+ * ```
+ * @public
+ */
+export interface SseReset {
+  /** Why the id could not be served: `trimmed`, `unknown`, `epoch`, `future` or `malformed` (other values may come). */
+  readonly reason: string;
+  /** The id the client sent (at most 64 characters, then `…`). */
+  readonly lastEventId: string;
+  /** The server's current newest id, from which the stream now goes on. */
+  readonly id: string;
+}
+
+/**
+ * A sign of life of a {@link fromSse} connection: any bytes, heartbeat comments included.
+ * @example
+ * ```ts
+ * import type { SseActivity } from 'sse-rx-client';
+ * const hung = (a: SseActivity, nowMs: number) => a.heartbeatMs !== undefined && nowMs - a.atMs > 2.5 * a.heartbeatMs;
+ * ```
+ * @public
+ */
+export interface SseActivity {
+  /** When the bytes arrived (`Date.now()`). */
+  readonly atMs: number;
+  /** The heartbeat interval the server announced on this connection, if it did. */
+  readonly heartbeatMs: number | undefined;
+}

@@ -4,6 +4,7 @@ import {
   retryBackoff,
   SseHttpError,
   SseNetworkError,
+  SseServerError,
   SseStreamEndedError,
   type RetryBackoffConfig,
   type RetryContext,
@@ -11,6 +12,7 @@ import {
 
 const noState = { lastEventId: '', retryMs: undefined };
 const networkError = () => new SseNetworkError('down', noState);
+const serverError = (retryable: boolean) => new SseServerError({ message: 'boom', retryable }, noState);
 const httpError = (status: number, headers: Record<string, string> = {}) =>
   new SseHttpError(`HTTP ${status}`, new Response(null, { status, headers }), '', noState);
 
@@ -58,54 +60,121 @@ describe('retryBackoff', () => {
     expect(result.completed()).toBe(true);
   });
 
-  it('uses 1 s, 2 s, 4 s by default', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
+  it('uses 1 s, 2 s, 4 s by default (before jitter)', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
     const result = run([networkError(), networkError(), networkError()], {});
     vi.advanceTimersByTime(10_000);
     expect(result.delays()).toEqual([1000, 2000, 4000]);
   });
 
-  it('draws a full-jitter delay between 0 and the computed delay', () => {
+  it('adds a random 0-50 % of the computed delay as jitter', () => {
     const random = vi.spyOn(Math, 'random').mockReturnValueOnce(0).mockReturnValueOnce(0.5).mockReturnValueOnce(0.25);
     const result = run([networkError(), networkError(), networkError()], { initialDelayMs: 1000 });
     vi.advanceTimersByTime(10_000);
-    expect(result.delays()).toEqual([0, 1000, 1000]);
+    expect(result.delays()).toEqual([1000, 2500, 4500]);
     expect(random).toHaveBeenCalledTimes(3);
   });
 
-  it('keeps every jittered delay within 0 and the computed delay', () => {
+  it('keeps every jittered delay between the computed delay and 1.5 times it', () => {
     const delays = Array.from({ length: 200 }, () => {
       const result = run([networkError(), networkError()], { initialDelayMs: 1000 });
       vi.advanceTimersByTime(10_000);
       return result.delays();
     });
     for (const [first, second] of delays) {
-      expect(first).toBeGreaterThanOrEqual(0);
-      expect(first).toBeLessThanOrEqual(1000);
-      expect(second).toBeLessThanOrEqual(2000);
+      expect(first).toBeGreaterThanOrEqual(1000);
+      expect(first).toBeLessThanOrEqual(1500);
+      expect(second).toBeGreaterThanOrEqual(2000);
+      expect(second).toBeLessThanOrEqual(3000);
     }
     expect(new Set(delays.map(([first]) => first)).size).toBeGreaterThan(50);
   });
 
-  it('starts again from initialDelayMs after the source emits a value', () => {
+  it('keeps backing off from a source that emits a value and fails at once', () => {
     const result = run(
       [networkError(), networkError(), networkError()],
       { initialDelayMs: 100, jitter: false },
       (attempt) => (attempt === 2 ? [1] : []),
     );
     vi.advanceTimersByTime(10_000);
-    expect(result.delays()).toEqual([100, 200, 100]);
+    expect(result.delays()).toEqual([100, 200, 400]);
     expect(result.received).toEqual([1]);
   });
 
-  it('follows Retry-After in seconds on a 429, without jitter', () => {
+  it('starts again from initialDelayMs after a healthy subscription: a value, and healthyAfterMs up', () => {
+    const attempts: Subject<number>[] = [];
+    const starts: number[] = [];
+    defer(() => {
+      starts.push(Date.now());
+      return attempts[attempts.push(new Subject<number>()) - 1]!;
+    })
+      .pipe(retryBackoff({ initialDelayMs: 100, jitter: false, healthyAfterMs: 1000 }))
+      .subscribe();
+    attempts[0]?.error(networkError()); // retry 1: 100 ms
+    vi.advanceTimersByTime(100);
+    attempts[1]?.next(1);
+    attempts[1]?.error(networkError()); // a value, but not healthy: retry 2, 200 ms
+    vi.advanceTimersByTime(200);
+    attempts[2]?.next(1);
+    vi.advanceTimersByTime(1000);
+    attempts[2]?.error(networkError()); // healthy: retry 1 again, 100 ms
+    vi.advanceTimersByTime(100);
+    expect(starts).toEqual([0, 100, 300, 1400]);
+  });
+
+  it('ignores Retry-After values that are negative, past or not a number, and caps long ones at maxRetryAfterMs', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const retryAfter = (value: string) => httpError(503, { 'retry-after': value });
+    const result = run([retryAfter('-5'), retryAfter(new Date(-60_000).toUTCString()), retryAfter('soon')], {
+      initialDelayMs: 100,
+    });
+    vi.advanceTimersByTime(10_000);
+    expect(result.delays()).toEqual([100, 200, 400]);
+    const capped = run([retryAfter('9999999999'), retryAfter('Fri, 01 Jan 2100 00:00:00 GMT')], {
+      maxRetryAfterMs: 5000,
+    });
+    vi.advanceTimersByTime(20_000);
+    expect(capped.delays()).toEqual([5000, 5000]);
+  });
+
+  it("caps the server's retry: value at maxDelayMs and every delay at 2^31-1 ms", () => {
+    const huge = new SseStreamEndedError('ended', { lastEventId: '', retryMs: 99_999_999_999 });
+    const onRetry = vi.fn();
+    run([huge], { initialDelayMs: 100, jitter: false, onRetry });
+    expect(onRetry).toHaveBeenLastCalledWith(expect.objectContaining({ delayMs: 30_000 }));
+    run([networkError()], { initialDelayMs: 1e12, maxDelayMs: 1e12, onRetry });
+    expect(onRetry).toHaveBeenLastCalledWith(expect.objectContaining({ delayMs: 2 ** 31 - 1 }));
+  });
+
+  it('schedules nothing when unsubscribed from inside shouldRetry or onRetry', () => {
+    for (const callback of ['shouldRetry', 'onRetry'] as const) {
+      const attempts: Subject<number>[] = [];
+      const subscription = defer(() => attempts[attempts.push(new Subject<number>()) - 1]!)
+        .pipe(
+          retryBackoff({
+            initialDelayMs: 100,
+            [callback]: () => {
+              subscription.unsubscribe();
+              return true;
+            },
+          }),
+        )
+        .subscribe();
+      attempts[0]?.error(networkError());
+      expect(vi.getTimerCount(), callback).toBe(0);
+      vi.advanceTimersByTime(1000);
+      expect(attempts, callback).toHaveLength(1);
+    }
+  });
+
+  it('waits at least Retry-After in seconds on a 429', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const result = run([httpError(429, { 'retry-after': '3' })], { initialDelayMs: 100 });
     vi.advanceTimersByTime(10_000);
     expect(result.delays()).toEqual([3000]);
   });
 
-  it('follows Retry-After as an HTTP date on a 503', () => {
+  it('waits at least Retry-After as an HTTP date on a 503', () => {
     const result = run([httpError(503, { 'retry-after': new Date(5000).toUTCString() })], {
       initialDelayMs: 100,
       jitter: false,
@@ -122,13 +191,13 @@ describe('retryBackoff', () => {
     expect(result.delays()).toEqual([700, 700]);
   });
 
-  it('retries network errors, 5xx, 408 and 429 but not other 4xx by default', () => {
-    for (const status of [500, 502, 408, 429]) {
-      const result = run([httpError(status)], { initialDelayMs: 1 });
+  it('retries network errors, 5xx, 408, 429 and retryable server errors but not other 4xx by default', () => {
+    for (const error of [...[500, 502, 408, 429].map((status) => httpError(status)), serverError(true)]) {
+      const result = run([error], { initialDelayMs: 1 });
       vi.advanceTimersByTime(10);
-      expect(result.completed(), `status ${status}`).toBe(true);
+      expect(result.completed(), error.message).toBe(true);
     }
-    for (const error of [httpError(401), httpError(404), new TypeError('bug')]) {
+    for (const error of [httpError(401), httpError(404), new TypeError('bug'), serverError(false)]) {
       const result = run([error], { initialDelayMs: 1 });
       vi.advanceTimersByTime(10);
       expect(result.failure()).toBe(error);

@@ -9,9 +9,15 @@ import { Utf8ChunkDecoder } from './utf8.js';
 
 const LF = 10;
 const SPACE = 32;
+const COLON = 58;
 const BOM = '\uFEFF';
 const DEFAULT_MAX_EVENT_SIZE = 8 * 1024 * 1024;
 const ASCII_DIGITS = /^[0-9]+$/;
+/**
+ * Pieces of a partial line are joined into one string once this many have arrived, so that a long
+ * line fed in tiny chunks costs about its own size instead of one string and array slot per piece.
+ */
+const PIECES_PER_JOIN = 256;
 
 /**
  * Turns chunks of an event stream (bytes or text, split anywhere) into events.
@@ -44,6 +50,8 @@ export class SseDecoder {
   private skipLeadingLF = false;
   /** Pieces of a line whose end has not arrived yet. */
   private pendingParts: string[] = [];
+  /** How many of the first `pendingParts` are already joined blocks of PIECES_PER_JOIN pieces. */
+  private pendingBlocks = 0;
   private pendingSize = 0;
   /** Skipping the rest of an event that went past `maxEventSize`. */
   private discarding = false;
@@ -94,6 +102,7 @@ export class SseDecoder {
     this.started = false;
     this.skipLeadingLF = false;
     this.pendingParts = [];
+    this.pendingBlocks = 0;
     this.pendingSize = 0;
     this.discarding = false;
     this.skippingLine = false;
@@ -134,13 +143,21 @@ export class SseDecoder {
         this.pendingParts.push(text.slice(position, lineEnd));
         const line = this.pendingParts.join('');
         this.pendingParts = [];
+        this.pendingBlocks = 0;
         this.pendingSize = 0;
         this.nextNul = -1;
         this.processLine(line, 0, line.length, line.indexOf(':'));
         this.nextNul = -1;
       } else {
-        if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
-        this.processLine(text, position, lineEnd, nextColon < lineEnd ? nextColon : -1);
+        // The colon of the common field names is where they end; other lines search for it (a blank
+        // line or a bare field name has none).
+        let colon = knownFieldEnd(text, position);
+        if (colon >= lineEnd) colon = -1;
+        else if (text.charCodeAt(colon) !== COLON) {
+          if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
+          colon = nextColon < lineEnd ? nextColon : -1;
+        }
+        this.processLine(text, position, lineEnd, colon);
       }
       position = lineEnd + 1;
       // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
@@ -167,11 +184,16 @@ export class SseDecoder {
       return;
     }
     this.pendingParts.push(part);
+    if (this.pendingParts.length - this.pendingBlocks === PIECES_PER_JOIN) {
+      this.pendingParts.push(this.pendingParts.splice(this.pendingBlocks).join(''));
+      this.pendingBlocks++;
+    }
   }
 
   private startDiscarding(line: string): void {
     this.discarding = true;
     this.pendingParts = [];
+    this.pendingBlocks = 0;
     this.pendingSize = 0;
     this.data = '';
     this.hasData = false;
@@ -305,6 +327,17 @@ export class SseDecoder {
 function indexOrEnd(text: string, search: string, from: number): number {
   const index = text.indexOf(search, from);
   return index === -1 ? text.length : index;
+}
+
+/**
+ * Where the field name starting at `at` ends if it is `data`, `id` or `event`, else `at`: the
+ * caller checks for a colon there.
+ */
+function knownFieldEnd(text: string, at: number): number {
+  if (isData(text, at)) return at + 4;
+  if (isId(text, at)) return at + 2;
+  if (isEvent(text, at)) return at + 5;
+  return at;
 }
 
 // The common field names, compared code by code in place: for a few characters this is several

@@ -14,6 +14,8 @@ export interface SseDecoderStreamOptions extends Omit<SseDecoderOptions, 'onEven
   onError?: 'terminate' | ((error: SseProtocolError) => void);
 }
 
+// Defined in a call marked pure: a class that extends a global is otherwise kept by bundlers even
+// when unused (evaluating `extends` could throw), and with it the encoder. Same for SseEncoderStream.
 /**
  * A `TransformStream` from the bytes (or text) of an event stream to its events, for `fetch` bodies.
  * The stream's end drops an unterminated event, as the spec says.
@@ -26,33 +28,36 @@ export interface SseDecoderStreamOptions extends Omit<SseDecoderOptions, 'onEven
  * ```
  * @public
  */
-export class SseDecoderStream extends TransformStream<Uint8Array | string, SseEvent> {
-  /** @param options - callbacks and limits; see {@link SseDecoderStreamOptions}. */
-  constructor(options: SseDecoderStreamOptions = {}) {
-    let decoder!: SseDecoder;
-    super({
-      start(controller) {
-        const { onError = 'terminate', ...rest } = options;
-        decoder = new SseDecoder({
-          ...rest,
-          onEvent: (event) => controller.enqueue(event),
-          onError:
-            onError === 'terminate'
-              ? (error) => {
-                  if (error.type === 'max-size-exceeded') controller.error(error);
-                }
-              : onError,
-        });
-      },
-      transform(chunk) {
-        decoder.feed(chunk);
-      },
-      flush() {
-        decoder.end();
-      },
-    });
-  }
-}
+export const SseDecoderStream = /* @__PURE__ */ (() =>
+  class SseDecoderStream extends TransformStream<Uint8Array | string, SseEvent> {
+    /** @param options - callbacks and limits; see {@link SseDecoderStreamOptions}. */
+    constructor(options: SseDecoderStreamOptions = {}) {
+      let decoder!: SseDecoder;
+      super({
+        start(controller) {
+          const { onError = 'terminate', ...rest } = options;
+          decoder = new SseDecoder({
+            ...rest,
+            onEvent: (event) => controller.enqueue(event),
+            onError:
+              onError === 'terminate'
+                ? (error) => {
+                    if (error.type === 'max-size-exceeded') controller.error(error);
+                  }
+                : onError,
+          });
+        },
+        transform(chunk) {
+          decoder.feed(chunk);
+        },
+        flush() {
+          decoder.end();
+        },
+      });
+    }
+  })();
+/** An {@link SseDecoderStream} instance. @public */
+export type SseDecoderStream = InstanceType<typeof SseDecoderStream>;
 
 /**
  * A `TransformStream` from messages to the UTF-8 bytes of an event stream, each message encoded
@@ -67,13 +72,16 @@ export class SseDecoderStream extends TransformStream<Uint8Array | string, SseEv
  * ```
  * @public
  */
-export class SseEncoderStream extends TransformStream<SseMessage, Uint8Array> {
-  constructor() {
-    const utf8 = new TextEncoder();
-    super({
-      transform(message, controller) {
-        controller.enqueue(utf8.encode(encode(message)));
-      },
-    });
-  }
-}
+export const SseEncoderStream = /* @__PURE__ */ (() =>
+  class SseEncoderStream extends TransformStream<SseMessage, Uint8Array> {
+    constructor() {
+      const utf8 = new TextEncoder();
+      super({
+        transform(message, controller) {
+          controller.enqueue(utf8.encode(encode(message)));
+        },
+      });
+    }
+  })();
+/** An {@link SseEncoderStream} instance. @public */
+export type SseEncoderStream = InstanceType<typeof SseEncoderStream>;

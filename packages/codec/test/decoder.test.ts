@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { SseDecoder } from '../src/index.js';
 import { cutEvery, decodeChunks, decodeText, ev, utf8 } from './helpers.js';
@@ -220,4 +222,41 @@ describe('SseDecoder: maxEventSize', () => {
     expect(comments).toBe(0);
     expect(events).toEqual(['after']);
   });
+
+  it('keeps the order of a line fed in more pieces than are joined at once', () => {
+    const text = Array.from(
+      { length: 1000 },
+      (_, i) => String.fromCharCode(0x61 + (i % 26)) + (i % 7 === 0 ? 'é' : ''),
+    );
+    const bytes = utf8(`data: ${text.join('')}\n\n`);
+    expect(decodeChunks(cutEvery(bytes, 1)).events).toEqual([ev(text.join(''))]);
+    expect(decodeChunks(text.map((piece, i) => (i === 0 ? 'data: ' + piece : piece)).concat('\n\n')).events).toEqual([
+      ev(text.join('')),
+    ]);
+  });
+
+  it('keeps an 8 MiB line fed one byte at a time in about its own size, not one string per byte', () => {
+    const gc = exposeGc();
+    const line = 8 * 1024 * 1024;
+    const events: string[] = [];
+    const decoder = new SseDecoder({ maxEventSize: 2 * line, onEvent: (event) => events.push(event.data) });
+    const byte = Uint8Array.of(0x78);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    decoder.feed('data: ');
+    for (let i = 0; i < line; i++) decoder.feed(byte);
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    decoder.feed('\n\n');
+    expect(events).toHaveLength(1);
+    expect(events[0]!.length).toBe(line);
+    // The line itself is 8 MiB of one-byte text; one string per piece cost ~134 MiB.
+    expect(held).toBeLessThan(3 * line);
+  });
 });
+
+/** The engine's `gc()`, made callable without starting the process with --expose-gc. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}

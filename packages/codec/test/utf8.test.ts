@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { Utf8ChunkDecoder } from '../src/utf8.js';
 import { cutAt } from './helpers.js';
 
+/** Cut points inside a byte array, sorted and unique. */
+const cutsOf = (length: number) =>
+  fc.uniqueArray(fc.integer({ min: 0, max: length }), { maxLength: 10 }).map((cuts) => cuts.sort((a, b) => a - b));
+
 describe('Utf8ChunkDecoder', () => {
   it('decodes any bytes cut anywhere exactly as a streaming TextDecoder does', () => {
     const bytes = fc.array(
@@ -36,6 +40,30 @@ describe('Utf8ChunkDecoder', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('decodes text that goes from ASCII to other characters and back exactly, however it is cut', () => {
+    // Each chunk picks its decoder from the text of the one before: stretches of ASCII and of other
+    // text in turn make both guesses, right and wrong, happen.
+    const stretch = fc.oneof(
+      fc.string({ unit: fc.constantFrom('a', ' ', ':', '\n'), maxLength: 30 }),
+      fc.string({ unit: fc.constantFrom('é', '北', '😀', 'x'), maxLength: 10 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(stretch, { maxLength: 8 }).chain((stretches) => {
+          const array = new TextEncoder().encode(stretches.join(''));
+          return fc.tuple(fc.constant(array), cutsOf(array.length));
+        }),
+        ([array, cuts]) => {
+          const ours = new Utf8ChunkDecoder();
+          let got = '';
+          for (const part of cutAt(array, cuts)) got += ours.decode(part);
+          expect(got + ours.flush()).toBe(new TextDecoder().decode(array));
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -2,15 +2,15 @@
  * One server instance of cluster.bench.ts, in its own process (forked, driven over IPC): node:http
  * on an ephemeral port of 127.0.0.1, every request answered by `sendEvents(req, res, ...)` from
  *   `redis`: `createStreamHub` over the shared stream (fed by the orchestrator's `publish` calls);
- *   `local`: `createEventLog` over a Subject that this process feeds itself when told to publish.
+ *   `local`: `createMemoryStore` that this process appends to itself when told to publish.
  * Arguments: `redis <port> <stream>` or `local`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { type Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { createEventLog, readLastEventId, sendEvents } from 'sse-rx-server';
+import { createMemoryStore, readLastEventId, sendEvents } from 'sse-rx-server';
 import { createStreamHub, type StreamHubState } from '../src/index.js';
 import { eventData } from './eventData.js';
 
@@ -41,11 +41,9 @@ if (mode === 'redis') {
   streamFor = (lastEventId) => hub.stream(lastEventId);
   close = () => redis.disconnect();
 } else {
-  const source = new Subject<SseMessage>();
-  const log = createEventLog(source, { size: 1000 });
-  streamFor = (lastEventId) => log.stream(lastEventId);
-  publishLocal = (data) => source.next({ data });
-  close = () => log.close();
+  const store = createMemoryStore({ maxEvents: 1000 });
+  streamFor = (lastEventId) => store.stream(lastEventId);
+  publishLocal = (data) => void store.append({ data });
 }
 
 let connections = 0;

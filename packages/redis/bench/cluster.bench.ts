@@ -4,7 +4,7 @@
  * delivered to every client, in two modes run one after the other on the same clients:
  *   redis: each instance serves `createStreamHub` over one stream; this process is the publisher
  *          (`publish`, one XADD per event).
- *   local: each instance serves `createEventLog` over its own Subject, fed inside that instance
+ *   local: each instance serves its own `createMemoryStore`, appended to inside that instance
  *          (the in-process hub: no Redis at all), told by this process when to publish.
  * Every event carries its send time; the clients check seq order per connection and measure
  * latency at receipt. Two phases per mode: paced (light load) and full throughput (publishing
@@ -299,7 +299,7 @@ const section = [
   `(${fmt(CLIENTS)} node:http connections from ${CLIENT_PROCESSES} client processes); events of ${EVENT_BYTES} bytes of data, each published once`,
   `and delivered to all ${fmt(CLIENTS)} clients. **redis**: each instance serves \`createStreamHub\` over one stream, fed by one publisher`,
   `process (\`publish\`: one XADD per event, up to ${BATCH} pipelined). **in-process** (baseline): the same three processes and clients,`,
-  `each instance serving \`createEventLog\` over its own Subject, which it feeds itself when the publisher process tells it to`,
+  `each instance serving its own \`createMemoryStore\`, which it appends to itself when the publisher process tells it to`,
   `(one IPC message per batch to each instance; no Redis). The two modes alternate round by round on the same client processes.`,
   `Send time = when the publisher process publishes (before the XADD, or before the IPC message), written into the event;`,
   `latency = client receipt time - send time (\`performance.timeOrigin + performance.now()\`, one machine), over every delivery.`,
@@ -319,7 +319,7 @@ const section = [
   `| hub | delivered events/s | events/s per client | latency p50 / p99 ms, paced ${PACED_MS[0]} ms | paced ${PACED_MS[1]} ms | full throughput | server CPU us / delivery | redis-server CPU us / event | lost |`,
   `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
   row('redis', 'redis (`createStreamHub`)'),
-  row('local', 'in-process (`createEventLog`)'),
+  row('local', 'in-process (`createMemoryStore`)'),
   `| redis - in-process | ${ratio('full', 'deliveriesPerSecond')} | | ${added('paced100')} ms (${ratio('paced100', 'p50')} p50) | ${added('paced20')} ms (${ratio('paced20', 'p50')} p50) | ${added('full')} ms | ${ratio('full', 'serverCpuUs')} | | |`,
   ``,
 ].join('\n');

@@ -35,7 +35,9 @@ const DEFAULT_MAX_LEN = 10_000;
  *
  * The entry stores `data` (`''` when absent) and `event` (when set). The message's own `id`,
  * `retry` and `comment` are not stored: the stream id is the event id, so that any instance can
- * resume any client.
+ * resume any client. A message the codec refuses (an `event` holding a line break, a `data` that
+ * is not a string) is a `TypeError` and is not stored: stored, it would end the stream of every
+ * client that replays it.
  *
  * @example
  * ```ts
@@ -51,6 +53,7 @@ const DEFAULT_MAX_LEN = 10_000;
  * @param message - The message to append.
  * @param options - How to trim, see {@link PublishOptions}.
  * @returns The stream id of the new entry.
+ * @throws TypeError (as a rejection) for a message the codec refuses or a bad trim option.
  * @public
  */
 export async function publish(
@@ -59,7 +62,8 @@ export async function publish(
   message: SseMessage,
   options: PublishOptions = {},
 ): Promise<string> {
-  const id = await redis.xadd(stream, ...trimArguments(options), '*', ...toFields(message));
+  const fields = toFields(message);
+  const id = await redis.xadd(stream, ...trimArguments(options), '*', ...fields);
   // XADD only answers nil with NOMKSTREAM, which is never sent here.
   return id as string;
 }

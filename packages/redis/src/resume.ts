@@ -1,11 +1,9 @@
-import { first, from, Observable, switchMap } from 'rxjs';
+import { firstValueFrom, Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { SseResumeError } from './errors.js';
-import type { History } from './readHistory.js';
+import type { ReplayPlan } from './planReplay.js';
+import { REPLAY_PAGE_SIZE } from './readPage.js';
+import { resetMessage } from './resetMessage.js';
 import { compareStreamIds } from './streamId.js';
-
-/** The message a client gets instead of a replay when its `Last-Event-ID` is older than the stream's history. */
-export const RESET_EVENT = 'reset';
 
 /** What {@link resume} combines. */
 export interface ResumeConfig {
@@ -13,20 +11,24 @@ export interface ResumeConfig {
   live$: Observable<SseMessage>;
   /** Emits once the read loop knows where it starts (the `connected` state). */
   ready$: Observable<unknown>;
-  /** Reads the entries after `lastId`. */
-  readHistory: (lastId: string) => Promise<History>;
+  /** Decides between a replay after `lastId` and a reset. */
+  plan: (lastId: string) => Promise<ReplayPlan>;
+  /** Reads up to {@link REPLAY_PAGE_SIZE} entries after an id. */
+  readPage: (afterId: string) => Promise<SseMessage[]>;
   /** A canonical stream id. */
   lastId: string;
-  onTrimmed: ((error: SseResumeError) => void) | undefined;
+  /** The `Last-Event-ID` as the client sent it, echoed in a reset. */
+  lastEventId: string;
 }
 
 /**
  * The entries after `lastId`, then the live ones, with no gap and no duplicate: subscribe to live
- * first and buffer, wait until the read loop has its starting point (so the `XRANGE` that follows
- * reaches at least that far), emit the range, then the buffered and later live messages whose id is
- * greater than the last one sent.
+ * first and buffer, wait until the read loop has its starting point (so the replay that follows
+ * reaches at least that far), replay page by page (the next page is read once the previous one was
+ * handed on, and not at all once the client left), then the buffered and later live messages whose
+ * id is greater than the last one sent. A client that cannot be served exactly gets a reset first.
  */
-export function resume({ live$, ready$, readHistory, lastId, onTrimmed }: ResumeConfig): Observable<SseMessage> {
+export function resume({ live$, ready$, plan, readPage, lastId, lastEventId }: ResumeConfig): Observable<SseMessage> {
   return new Observable<SseMessage>((subscriber) => {
     let buffer: SseMessage[] | undefined = [];
     let lastSent = lastId;
@@ -36,33 +38,34 @@ export function resume({ live$, ready$, readHistory, lastId, onTrimmed }: Resume
       lastSent = id;
       subscriber.next(message);
     };
+    /** True once the replay reached the first live message: the buffer takes over from there. */
+    const caughtUp = (): boolean =>
+      buffer?.[0] !== undefined && compareStreamIds(lastSent, buffer[0].id as string) >= 0;
 
     const subscription = live$.subscribe({
       next: (message) => (buffer ? buffer.push(message) : forward(message)),
       error: (error: unknown) => subscriber.error(error),
     });
-    const catchUp = ready$.pipe(
-      first(),
-      switchMap(() => from(readHistory(lastId))),
-    );
-    subscription.add(
-      catchUp.subscribe({
-        next: (history) => {
-          if (history.trimmed) {
-            onTrimmed?.(new SseResumeError('trimmed', lastId, history.firstId));
-            // The reset carries the newest id, so the client's next reconnect resumes from here.
-            lastSent = history.headId;
-            subscriber.next({ event: RESET_EVENT, data: '', id: history.headId });
-          } else {
-            history.messages.forEach(forward);
-          }
-          const pending = buffer ?? [];
-          buffer = undefined;
-          pending.forEach(forward);
-        },
-        error: (error: unknown) => subscriber.error(error),
-      }),
-    );
+    const replay = async (): Promise<void> => {
+      await firstValueFrom(ready$);
+      const decided = await plan(lastId);
+      if (subscriber.closed) return;
+      if (decided.reset) {
+        // The reset carries the newest id, so the client's next reconnect resumes from there.
+        lastSent = decided.newestId;
+        subscriber.next(resetMessage(decided.reset, lastEventId, decided.newestId));
+      } else {
+        // Bounded by the stream (the plan capped it at maxReplay entries) and by the subscription.
+        for (let page = await readPage(lastId); !subscriber.closed; page = await readPage(lastSent)) {
+          page.forEach(forward);
+          if (page.length < REPLAY_PAGE_SIZE || caughtUp()) break;
+        }
+      }
+      const pending = buffer ?? [];
+      buffer = undefined;
+      pending.forEach(forward);
+    };
+    replay().catch((error: unknown) => subscriber.error(error));
     return subscription;
   });
 }

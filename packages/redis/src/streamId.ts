@@ -1,5 +1,7 @@
 /** The largest value of either half of a Redis stream id: an unsigned 64-bit integer. */
 const MAX_PART = 2n ** 64n - 1n;
+/** The largest stream id. */
+export const MAX_STREAM_ID = `${MAX_PART}-${MAX_PART}`;
 const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
 
 /**

@@ -89,8 +89,12 @@ describe.skipIf(!redisServerAvailable)('createStreamHub', () => {
     await expect(collect(hub.stream(), 1)).rejects.toThrow(/WRONGTYPE/);
   });
 
-  it('refuses a negative blockMs or a count below one with a TypeError', () => {
+  it('refuses a blockMs or replyGraceMs below 1 or a count below one with a TypeError', () => {
     expect(() => createStreamHub({ redis: publisher, stream: 's', blockMs: -1 })).toThrow(/blockMs/);
+    expect(() => createStreamHub({ redis: publisher, stream: 's', blockMs: 0 })).toThrow(
+      /blockMs must be an integer >= 1/,
+    );
+    expect(() => createStreamHub({ redis: publisher, stream: 's', replyGraceMs: 0 })).toThrow(/replyGraceMs/);
     expect(() => createStreamHub({ redis: publisher, stream: 's', count: 0 })).toThrow(TypeError);
   });
 });

@@ -6,7 +6,10 @@ import { type RedisServer, startRedisServer } from './redisServer.js';
 
 /** A client of the test server; disconnect it with `redis.disconnect()`. */
 export function connect(port: number): Redis {
-  return new Redis({ host: '127.0.0.1', port });
+  const redis = new Redis({ host: '127.0.0.1', port });
+  // Tests that kill the server see these clients reconnect; ioredis would print each failed attempt.
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 /** The first `count` values of `source$`, failing after `ms`. */

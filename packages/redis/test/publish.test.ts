@@ -53,4 +53,13 @@ describe.skipIf(!redisServerAvailable)('publish', () => {
     expect(entries.map(([id]) => id)).toEqual(ids);
     expect(entries.map(([, fields]) => fields[1])).toEqual(messages.map((m) => m.data));
   });
+
+  it('refuses a message the codec refuses with a TypeError before XADD: nothing is stored', async () => {
+    await expect(publish(redis, 'p7', { event: 'chat\nevent: admin', data: 'x' })).rejects.toThrow(TypeError);
+    await expect(publish(redis, 'p7', { event: 'a\rb', data: 'x' })).rejects.toThrow(/event/);
+    await expect(publish(redis, 'p7', { data: 42 as unknown as string })).rejects.toThrow(/data must be a string/);
+    expect(await redis.exists('p7')).toBe(0);
+    const id = await publish(redis, 'p7', { event: 'chat', data: 'fine' });
+    expect(await redis.xrange('p7', '-', '+')).toEqual([[id, ['data', 'fine', 'event', 'chat']]]);
+  });
 });

@@ -12,6 +12,10 @@ export interface RedisServer {
   readonly port: number;
   /** Kills the server with SIGKILL (a crash: its data is gone). */
   kill(): Promise<void>;
+  /** Freezes the server with SIGSTOP: its connections stay open and silent. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void;
   /** Starts the server again on the same port (empty, unless it has an append-only file) and waits until it answers PING. */
   start(): Promise<void>;
 }
@@ -37,6 +41,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       child.kill('SIGKILL');
       await exited;
       child = undefined;
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async start() {
       const persistence = options.appendOnlyDir

@@ -73,17 +73,16 @@ describe.skipIf(!redisServerAvailable)('resuming from a Last-Event-ID', () => {
     expect(await resumed).toEqual([{ id: next, data: 'y' }]);
   });
 
-  it('sends a reset event and calls onTrimmed when the id is older than the trimmed history', async () => {
+  it('sends a reset (reason trimmed, id the newest) when the id is older than the trimmed history', async () => {
     const ids: string[] = [];
     for (let n = 0; n < 30; n++)
       ids.push(await publish(suite.publisher, 'trim', { data: String(n) }, { maxLen: 10, exact: true }));
-    const trimmed: SseResumeError[] = [];
-    const hub = createStreamHub({ redis: suite.redis, stream: 'trim', onTrimmed: (error) => trimmed.push(error) });
+    const hub = createStreamHub({ redis: suite.redis, stream: 'trim' });
     const stream$ = hub.stream(ids[2]).pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
     const held = stream$.subscribe();
-    expect(await collect(stream$, 1)).toEqual([{ event: 'reset', data: '', id: ids[29] }]);
-    expect(trimmed).toHaveLength(1);
-    expect(trimmed[0]).toMatchObject({ type: 'trimmed', status: 410, lastEventId: ids[2], firstId: ids[20] });
+    expect(await collect(stream$, 1)).toEqual([
+      { event: 'reset', data: JSON.stringify({ reason: 'trimmed', lastEventId: ids[2] }), id: ids[29] },
+    ]);
     const next = await publish(suite.publisher, 'trim', { data: '30' });
     expect((await collect(stream$, 2))[1]).toEqual({ id: next, data: '30' });
     held.unsubscribe();
@@ -93,16 +92,22 @@ describe.skipIf(!redisServerAvailable)('resuming from a Last-Event-ID', () => {
     const ids: string[] = [];
     for (let n = 0; n < 30; n++)
       ids.push(await publish(suite.publisher, 'kept', { data: String(n) }, { maxLen: 10, exact: true }));
-    const hub = createStreamHub({ redis: suite.redis, stream: 'kept', onTrimmed: () => expect.fail('not trimmed') });
+    const hub = createStreamHub({ redis: suite.redis, stream: 'kept' });
     const messages = await collect(hub.stream(ids[25]), 4);
     expect(messages.map((m) => m.data)).toEqual(['26', '27', '28', '29']);
   });
 
-  it('resumes on a stream that does not exist yet with the live events', async () => {
+  it('resets a client holding an id of a stream that is gone (reason unknown, id 0-0); 0-0 itself waits for the first event', async () => {
     const hub = createStreamHub({ redis: suite.redis, stream: 'fresh' });
-    const received = collect(hub.stream('1-0'), 1);
-    await whenState(hub, 'connected');
+    const gone$ = hub.stream('1-0').pipe(shareReplay({ bufferSize: Infinity, refCount: true }));
+    const held = gone$.subscribe();
+    const fromStart = collect(hub.stream('0-0'), 1);
+    expect(await collect(gone$, 1)).toEqual([
+      { event: 'reset', data: JSON.stringify({ reason: 'unknown', lastEventId: '1-0' }), id: '0-0' },
+    ]);
     const id = await publish(suite.publisher, 'fresh', { data: 'first' });
-    expect(await received).toEqual([{ id, data: 'first' }]);
+    expect(await fromStart).toEqual([{ id, data: 'first' }]);
+    expect((await collect(gone$, 2))[1]).toEqual({ id, data: 'first' });
+    held.unsubscribe();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Server broadcast benchmark: one shared stream of 1 KB events to N loopback clients, three servers
  * in this process (each on its own port), the clients in a second process (broadcast-clients.mjs):
- *   (a) sse-rx-server: Subject -> createEventLog -> sendEvents(req, res, log.stream(readLastEventId(req)))
+ *   (a) sse-rx-server: createMemoryStore -> sendEvents(req, res, store.stream(readLastEventId(req)))
  *   (b) raw node:http: the same pre-encoded bytes written to every response in a loop
  *   (c) better-sse: createChannel() + createSession() + channel.broadcast()
  * Idle memory per connection is measured in a fresh server process per contender (this file with
@@ -13,10 +13,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createChannel, createSession } from 'better-sse';
-import { Subject } from 'rxjs';
 // The built package (dist), as users run it: tsx would compile src with esbuild's keepNames, whose
 // __name() call on every named closure adds a property table to each (~250 B apiece, per connection).
-import { createEventLog, readLastEventId, sendEvents } from 'sse-rx-server';
+import { createMemoryStore, readLastEventId, sendEvents } from 'sse-rx-server';
 
 type Kind = 'sse-rx-server' | 'raw node:http' | 'better-sse';
 const KINDS: Kind[] = ['sse-rx-server', 'raw node:http', 'better-sse'];
@@ -42,14 +41,11 @@ const eventData = (seq: number) => {
 async function start(kind: Kind): Promise<Contender> {
   const sockets = new Set<Socket>();
   let publish: (data: string) => void;
-  let closeHub = () => {};
   let handler: Parameters<typeof createServer>[1];
   if (kind === 'sse-rx-server') {
-    const subject = new Subject<{ data: string }>();
-    const log = createEventLog(subject, { size: 100 });
-    handler = (req, res) => void sendEvents(req, res, log.stream(readLastEventId(req)));
-    publish = (data) => subject.next({ data });
-    closeHub = () => log.close();
+    const store = createMemoryStore({ maxEvents: 100 });
+    handler = (req, res) => void sendEvents(req, res, store.stream(readLastEventId(req)));
+    publish = (data) => void store.append({ data });
   } else if (kind === 'raw node:http') {
     const responses = new Set<import('node:http').ServerResponse>();
     handler = (_req, res) => {
@@ -88,7 +84,6 @@ async function start(kind: Kind): Promise<Contender> {
     sockets,
     publish,
     close: () => {
-      closeHub();
       server.close();
       server.closeAllConnections();
     },
@@ -279,8 +274,8 @@ async function main(): Promise<void> {
       '',
       'One server process with three servers on their own loopback ports; the N clients are node:http requests in a',
       'second process, which counts events by `\\n\\n` frames carrying `data: t=<send time>` and checks the total.',
-      '(a) sse-rx-server: a `Subject` shared through `createEventLog(subject)`, each client served by',
-      '`sendEvents(req, res, log.stream(readLastEventId(req)))` (default 1 MiB backpressure bound, policy `close`), from the built',
+      '(a) sse-rx-server: `store.append({ data })` into `createMemoryStore({ maxEvents: 100 })` (a fresh message object per event),',
+      'each client served by `sendEvents(req, res, store.stream(readLastEventId(req)))` (default backpressure bound, policy `close`), from the built',
       "package's `dist` as users run it (not `src` through tsx, whose keepNames adds a property table to every closure);",
       '(b) raw node:http writing the same pre-encoded `Buffer` to every response in a loop (the physical limit);',
       "(c) better-sse `createChannel()` + `createSession(req, res)` + `channel.register()` + `channel.broadcast(data, 'message')`",

@@ -27,8 +27,11 @@ export interface StreamRegistryConfig {
    */
   key?: (request: SseRequest) => string | undefined;
   /**
-   * The wait suggested in the `Retry-After` header of a refused stream, sent in whole seconds (rounded up).
-   * @default 5000 ('Retry-After: 5')
+   * The shortest wait suggested in the `Retry-After` header of a refused stream. Each refusal gets a
+   * random wait from `retryAfterMs` to twice that, sent in whole seconds (rounded up, at least 1), so
+   * a refused crowd does not come back as one wave. During shutdown the header follows the
+   * shutdown's `retryMs` and `jitterMs` instead, like the `retry:` sent to open streams.
+   * @default 5000 ('Retry-After: 5' to 'Retry-After: 10')
    */
   retryAfterMs?: number;
 }
@@ -38,8 +41,9 @@ export interface StreamRegistryConfig {
  * them down gracefully. Give the same registry to `sendEvents` and `toResponse`.
  *
  * A stream over `maxStreams` is refused with 503, one over `maxStreamsPerKey` (for its
- * `key(request)`, a user id say) with 429; both carry `Retry-After` and a JSON body, and the
- * source is never subscribed. `shutdown()` sends every open stream a last message whose `retry:`
+ * `key(request)`, a user id say) with 429; both carry a `Retry-After` spread over `retryAfterMs`
+ * to twice that (the shutdown's retry hint once shutting down) and a JSON body, and the source is
+ * never subscribed. `shutdown()` sends every open stream a last message whose `retry:`
  * is `retryMs` plus a random `0..jitterMs` (so clients do not all come back at once), stops its
  * source, ends it once written, destroys what is still open after `deadlineMs`, and resolves
  * when all are closed. From the moment it is called new streams get 503.
@@ -68,7 +72,7 @@ export interface StreamRegistryConfig {
 export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamRegistry {
   const maxStreams = config.maxStreams ?? Infinity;
   const maxPerKey = config.maxStreamsPerKey ?? Infinity;
-  const retryAfter = String(Math.max(0, Math.ceil((config.retryAfterMs ?? 5000) / 1000)));
+  const retryAfterMs = config.retryAfterMs ?? 5000;
   const open = new Set<Admission & { stream?: TrackedStream }>();
   const perKey = new Map<string, number>();
   const count = new BehaviorSubject(0);
@@ -77,9 +81,12 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   let allClosed: (() => void) | undefined;
   // Set by shutdown: the last message for a stream, with its own jittered retry.
   let lastMessage: (() => SseMessage) | undefined;
+  // A wait in ms, spread: `retryAfterMs` plus up to as much again; during shutdown, the shutdown's.
+  let nextWaitMs = () => retryAfterMs + Math.random() * retryAfterMs;
 
   const refuse = (status: 429 | 503, message: string): Refusal => {
     totals.refusedStreams++;
+    const retryAfter = String(Math.max(1, Math.ceil(nextWaitMs() / 1000)));
     return {
       status,
       headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' },
@@ -147,7 +154,8 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
         count.complete();
         resolve();
       };
-      lastMessage = () => ({ ...options.message, retry: retryMs + Math.floor(Math.random() * jitterMs) });
+      nextWaitMs = () => retryMs + Math.floor(Math.random() * jitterMs);
+      lastMessage = () => ({ ...options.message, retry: nextWaitMs() });
       for (const admission of [...open]) admission.stream?.pump.end(lastMessage());
       if (open.size === 0) allClosed();
     });

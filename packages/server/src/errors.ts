@@ -1,4 +1,4 @@
-import { SseError } from 'sse-rx-codec';
+import { SseError, type SseMessage } from 'sse-rx-codec';
 
 /**
  * A client read too slowly: its send buffer went past `backpressure.maxBufferBytes` under the
@@ -54,5 +54,38 @@ export class SseShutdownError extends SseError {
   constructor(deadlineMs: number) {
     super(`SSE stream destroyed: still open ${deadlineMs} ms after shutdown started.`);
     this.deadlineMs = deadlineMs;
+  }
+}
+
+/**
+ * A message the codec refuses reached a sink (an `event` or `id` holding a line break, say): the
+ * sink skipped it, kept the stream going, and reports this error to its `onError` option.
+ *
+ * Stores refuse such messages when they are published; this is the last line of defence for a
+ * source that builds messages itself. Fix the message where it is made.
+ *
+ * @example
+ * ```ts
+ * import { sendEvents, SseInvalidMessageError } from 'sse-rx-server';
+ * sendEvents(req, res, source$, {
+ *   onError: (error) => {
+ *     if (error instanceof SseInvalidMessageError) console.warn(error.message, error.sseMessage);
+ *   },
+ * });
+ * ```
+ * @public
+ */
+export class SseInvalidMessageError extends SseError {
+  override name = 'SseInvalidMessageError';
+  /** The message that was skipped. */
+  readonly sseMessage: SseMessage;
+
+  /**
+   * @param sseMessage - the message the codec refused.
+   * @param cause - the codec's `TypeError`, which says which field is wrong.
+   */
+  constructor(sseMessage: SseMessage, cause: unknown) {
+    super(`SSE message skipped: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.sseMessage = sseMessage;
   }
 }

@@ -1,12 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import type { Http2ServerRequest } from 'node:http2';
+import type { SseNodeRequest } from './nodeTypes.js';
 
 /**
  * A request as the sse-rx helpers read it: Node `http`/`http2` (Express, Fastify's
  * `request.raw`) or a Web `Request`.
  * @public
  */
-export type SseRequest = IncomingMessage | Http2ServerRequest | Request;
+export type SseRequest = SseNodeRequest | Request;
 
 /**
  * Options of {@link readLastEventId}.

@@ -84,7 +84,7 @@ describe('createStreamRegistry', () => {
     const registry = createStreamRegistry({ retryAfterMs: 2500 });
     const ticks = counted(NEVER);
     const { url } = await serve(registry, ticks.source$);
-    const done = registry.shutdown();
+    const done = registry.shutdown({ retryMs: 2500, jitterMs: 0 });
     expect(registry.closing).toBe(true);
     const response = await fetch(url);
     expect(response.status).toBe(503);
@@ -93,6 +93,44 @@ describe('createStreamRegistry', () => {
     expect(ticks.total()).toBe(0);
     await done;
     expect(registry.metrics().refusedStreams).toBe(1);
+  });
+
+  it('spreads Retry-After from retryAfterMs to twice that, in whole seconds of at least 1, so a refused crowd does not return as one wave', async () => {
+    const retryAfter = async (registry: StreamRegistry, requests: number) => {
+      server = await listen((req, res) => void sendEvents(req, res, NEVER, { registry }));
+      const values: string[] = [];
+      for (let i = 0; i < requests; i++) {
+        const response = await fetch(server.url);
+        expect(response.status).toBe(503);
+        values.push(response.headers.get('retry-after') ?? 'none');
+        await response.body?.cancel();
+      }
+      await server.close();
+      server = undefined;
+      return values;
+    };
+    const spread = await retryAfter(createStreamRegistry({ maxStreams: 0, retryAfterMs: 2000 }), 40);
+    expect(spread.every((value) => ['2', '3', '4'].includes(value))).toBe(true);
+    expect(new Set(spread).size).toBeGreaterThan(1);
+    expect(new Set(await retryAfter(createStreamRegistry({ maxStreams: 0, retryAfterMs: 0 }), 5))).toEqual(
+      new Set(['1']),
+    );
+  });
+
+  it("answers streams refused during shutdown with the shutdown's retry hint as Retry-After", async () => {
+    const registry = createStreamRegistry({ retryAfterMs: 60_000 });
+    const { url } = await serve(registry, NEVER);
+    const done = registry.shutdown({ retryMs: 3000, jitterMs: 3000 });
+    const values: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const response = await fetch(url);
+      expect(response.status).toBe(503);
+      values.push(response.headers.get('retry-after') ?? 'none');
+      await response.body?.cancel();
+    }
+    await done;
+    expect(values.every((value) => ['3', '4', '5', '6'].includes(value))).toBe(true);
+    expect(new Set(values).size).toBeGreaterThan(1);
   });
 
   it('destroys a stream that cannot finish by the deadline', async () => {
@@ -149,7 +187,7 @@ describe('createStreamRegistry', () => {
     await Promise.all([a.opened, b.opened]);
     const refused = await fetch(url);
     expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(['5', '6', '7', '8', '9', '10']).toContain(refused.headers.get('retry-after'));
     expect(await refused.json()).toEqual({ message: 'Too many streams' });
     expect(ticks.total()).toBe(2);
     a.abort();
@@ -172,7 +210,7 @@ describe('createStreamRegistry', () => {
     await Promise.all(alice.map((c) => c.opened));
     const third = await fetch(url, { headers: { 'x-user': 'alice' } });
     expect(third.status).toBe(429);
-    expect(third.headers.get('retry-after')).toBe('5');
+    expect(['5', '6', '7', '8', '9', '10']).toContain(third.headers.get('retry-after'));
     await third.body?.cancel();
     const bob = client(url, { 'x-user': 'bob' });
     expect((await bob.opened).status).toBe(200);
@@ -199,7 +237,7 @@ describe('createStreamRegistry', () => {
 
   it('errors a Web stream nobody reads with SseShutdownError at the deadline', async () => {
     const registry = createStreamRegistry();
-    const response = toResponse(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), { registry });
+    const response = await toResponse(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), { registry });
     expect(registry.metrics().openStreams).toBe(1);
     await registry.shutdown({ deadlineMs: 20 });
     expect(registry.metrics().openStreams).toBe(0);

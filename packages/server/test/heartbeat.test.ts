@@ -1,16 +1,26 @@
-import { Subject } from 'rxjs';
+import { Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { heartbeat } from '../src/index.js';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const beat = { comment: '' };
+const announced = (intervalMs: number) => ({ comment: `sse-rx heartbeat-ms=${intervalMs}` });
 
 describe('heartbeat', () => {
+  it('announces its interval first, on the wire as a comment a native EventSource ignores', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('--|').pipe(heartbeat(15_000))).toBe('h-|', { h: announced(15_000) });
+      expectObservable(cold('--|').pipe(heartbeat({ intervalMs: 2500, comment: 'ping' }))).toBe('h-|', {
+        h: announced(2500),
+      });
+    });
+  });
+
   it('sends a comment after every interval of silence', () => {
     scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-----------|');
-      expectObservable(source.pipe(heartbeat(3))).toBe('---b--b--b-|', { b: beat });
+      expectObservable(source.pipe(heartbeat(3))).toBe('h--b--b--b-|', { h: announced(3), b: beat });
       expectSubscriptions(source.subscriptions).toBe('^----------!');
     });
   });
@@ -18,13 +28,14 @@ describe('heartbeat', () => {
   it('restarts the timer on every value', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const source = cold('--a--a--a------|');
-      expectObservable(source.pipe(heartbeat(3))).toBe('--a--a--a--b--b|', { a: 'a', b: beat });
+      expectObservable(source.pipe(heartbeat(3))).toBe('h-a--a--a--b--b|', { h: announced(3), a: 'a', b: beat });
     });
   });
 
   it('uses the configured comment text', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('-----|').pipe(heartbeat({ intervalMs: 2, comment: 'ping' }))).toBe('--b-b|', {
+      expectObservable(cold('-----|').pipe(heartbeat({ intervalMs: 2, comment: 'ping' }))).toBe('h-b-b|', {
+        h: announced(2),
         b: { comment: 'ping' },
       });
     });
@@ -33,9 +44,9 @@ describe('heartbeat', () => {
   it('stops on error and on unsubscribe', () => {
     scheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const failing = cold('----#');
-      expectObservable(failing.pipe(heartbeat(2))).toBe('--b-#', { b: beat });
+      expectObservable(failing.pipe(heartbeat(2))).toBe('h-b-#', { h: announced(2), b: beat });
       const endless = cold('-');
-      expectObservable(endless.pipe(heartbeat(2)), '^----!').toBe('--b-b', { b: beat });
+      expectObservable(endless.pipe(heartbeat(2)), '^----!').toBe('h-b-b', { h: announced(2), b: beat });
       expectSubscriptions(endless.subscriptions).toBe('^----!');
     });
   });
@@ -46,11 +57,22 @@ describe('heartbeat', () => {
       const seen: unknown[] = [];
       const subscription = source.pipe(heartbeat(2)).subscribe((value) => {
         seen.push(value);
-        subscription.unsubscribe();
+        if (value === 'a') subscription.unsubscribe();
       });
       source.next('a');
       flush();
-      expect(seen).toEqual(['a']);
+      expect(seen).toEqual([announced(2), 'a']);
+    });
+  });
+
+  it('starts nothing when the subscriber unsubscribes on the announcement', () => {
+    scheduler().run(({ flush }) => {
+      const source = new Subject<string>();
+      const seen: unknown[] = [];
+      source.pipe(heartbeat(2), take(1)).subscribe((value) => seen.push(value));
+      flush();
+      expect(seen).toEqual([announced(2)]);
+      expect(source.observed).toBe(false);
     });
   });
 

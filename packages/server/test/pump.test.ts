@@ -37,36 +37,33 @@ describe('pump', () => {
       throwError(() => new Error('secret')),
       target,
     );
-    expect(target.text.join('')).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+    expect(target.text.join('')).toBe(
+      'event: error\ndata: {"status":500,"message":"Internal error","retryable":true}\n\n',
+    );
     expect(target.state.ended).toBe(true);
   });
 
-  it('lets mapError choose the data, or skip the error event', () => {
+  it('lets mapError choose the fields', () => {
     const mapped = connection();
     pump(
       throwError(() => new Error('gone')),
       mapped,
-      { mapError: (e) => (e as Error).message },
+      { mapError: (e) => ({ status: 410, message: (e as Error).message }) },
     );
-    expect(mapped.text.join('')).toBe('event: error\ndata: gone\n\n');
-    const silent = connection();
-    pump(
-      throwError(() => new Error('gone')),
-      silent,
-      { mapError: () => undefined },
-    );
-    expect(silent.text).toEqual([]);
-    expect(silent.state.ended).toBe(true);
+    expect(mapped.text.join('')).toBe('event: error\ndata: {"status":410,"message":"gone","retryable":false}\n\n');
   });
 
-  it('takes the error path for a message the codec refuses, and unsubscribes', () => {
+  it('skips a message the codec refuses and counts it, without ending the stream', () => {
     const source = new Subject<SseMessage>();
     const target = connection();
-    const running = pump(source, target);
+    const errors: unknown[] = [];
+    const running = pump(source, target, { onError: (error) => errors.push(error) });
     source.next({ event: 'a\nid: 1', data: 'x' });
-    expect(target.text.join('')).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
-    expect(running.subscription.closed).toBe(true);
-    expect(source.observed).toBe(false);
+    source.next({ data: 'b' });
+    expect(target.text.join('')).toBe('data: b\n\n');
+    expect(running.skipped).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(source.observed).toBe(true);
   });
 
   it('ends only after the queued messages are written', () => {

@@ -1,6 +1,4 @@
-import { createEventLog, readLastEventId, sendEvents } from '../src/index.js';
-import { Subject } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
+import { createMemoryStore, readLastEventId, sendEvents } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decode, listen, type TestServer } from './helpers.js';
 
@@ -58,23 +56,22 @@ describe('readLastEventId', () => {
   });
 
   it('never crashes on a huge or malformed id over a real connection, and never replays everything', async () => {
-    const source = new Subject<SseMessage>();
-    const log = createEventLog(source);
+    const store = createMemoryStore();
     const invalid: string[] = [];
     server = await listen((req, res) => {
-      // /raw hands the unchecked value to the log, which answers with a reset.
+      // /raw hands the unchecked value to the store, which answers with a reset.
       const id = req.url?.startsWith('/raw')
         ? (req.headers['last-event-id'] as string | undefined)
         : readLastEventId(req, { onInvalid: (_, why) => invalid.push(why) });
-      sendEvents(req, res, log.stream(id));
+      sendEvents(req, res, store.stream(id));
     });
-    for (let n = 0; n < 50; n++) source.next({ data: `e${n}` });
+    for (let n = 0; n < 50; n++) await store.append({ data: `e${n}` });
     const firstEvents = async (path: string, headers: Record<string, string> = {}) => {
       const controller = new AbortController();
       const response = await fetch(server!.url + path, { headers, signal: controller.signal });
       const reader = response.body!.getReader();
       // Publish one live event so that every stream has something to show, then read briefly.
-      setTimeout(() => source.next({ data: 'live' }), 20);
+      setTimeout(() => void store.append({ data: 'live' }), 20);
       let text = '';
       for (let i = 0; i < 100 && decode(text).events.length === 0; i++) {
         const { value, done } = await reader.read();
@@ -100,17 +97,17 @@ describe('readLastEventId', () => {
     const raw = await firstEvents('/raw', { 'last-event-id': huge });
     expect(raw.events[0]!.type).toBe('reset');
     // The reset echoes only the first 64 characters of what the client sent.
-    expect(JSON.parse(raw.events[0]!.data)).toEqual({ lastEventId: `${huge.slice(0, 64)}…` });
-    log.close();
+    expect(JSON.parse(raw.events[0]!.data)).toEqual({ reason: 'malformed', lastEventId: `${huge.slice(0, 64)}…` });
   });
 
-  it('lets a client resume from a replay log over a real connection', async () => {
-    const source = new Subject<SseMessage>();
-    const log = createEventLog(source);
-    server = await listen((req, res) => void sendEvents(req, res, log.stream(readLastEventId(req))));
-    source.next({ data: 'a' });
-    source.next({ data: 'b' });
-    source.next({ data: 'c' });
+  it('lets a client resume from a memory store over a real connection', async () => {
+    const store = createMemoryStore();
+    server = await listen((req, res) => void sendEvents(req, res, store.stream(readLastEventId(req))));
+    const ids = [
+      await store.append({ data: 'a' }),
+      await store.append({ data: 'b' }),
+      await store.append({ data: 'c' }),
+    ];
     const read = async (init: RequestInit, path = '/') => {
       const reader = (await fetch(server!.url + path, init)).body!.getReader();
       let text = '';
@@ -122,8 +119,8 @@ describe('readLastEventId', () => {
       await reader.cancel();
       return decode(text).events.map((event) => `${event.lastEventId}:${event.data}`);
     };
-    expect(await read({ headers: { 'last-event-id': '1' } })).toEqual(['2:b', '3:c']);
-    expect(await read({}, '/?lastEventId=1')).toEqual(['2:b', '3:c']);
-    log.close();
+    const expected = [`${ids[1]}:b`, `${ids[2]}:c`];
+    expect(await read({ headers: { 'last-event-id': ids[0]! } })).toEqual(expected);
+    expect(await read({}, `/?lastEventId=${encodeURIComponent(ids[0]!)}`)).toEqual(expected);
   });
 });

@@ -38,6 +38,7 @@ describe('sendEvents with Express', () => {
     expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(text).toBe(
       'retry: 2000\n\n' +
+        ': sse-rx heartbeat-ms=10000\n\n' +
         'event: tick\nid: 1\ndata: {"type":"tick","n":0}\n\n' +
         'event: tick\nid: 2\ndata: {"type":"tick","n":1}\n\n' +
         'event: tick\nid: 3\ndata: {"type":"tick","n":2}\n\n',

@@ -17,7 +17,7 @@ import {
 } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStreamRegistry, sendEvents } from '../src/index.js';
+import { createStreamRegistry, sendEvents, SseInvalidMessageError } from '../src/index.js';
 import { counted, decode, fetchText, listen, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -60,9 +60,11 @@ describe('sendEvents', () => {
     expect(headers.get('x-stream')).toBe('yes');
   });
 
-  it('sends an error event with generic data on a source error, then ends', async () => {
+  it('answers a source error before the first event with 500 and a JSON body, never the message', async () => {
     const { url } = await serve(() => throwError(() => new Error('database password is hunter2')));
-    expect((await fetchText(url)).text).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
+    const { status, text } = await fetchText(url);
+    expect(status).toBe(500);
+    expect(text).toBe('{"status":500,"message":"Internal error"}');
   });
 
   it('answers with the HTTP status of an error raised while subscribing', async () => {
@@ -77,7 +79,7 @@ describe('sendEvents', () => {
     const { status, headers, text } = await fetchText(url);
     expect(status).toBe(403);
     expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(text).toBe('{"message":"no token"}');
+    expect(text).toBe('{"status":403,"message":"no token"}');
   });
 
   it('sends an error event for a status error that comes after the stream started', async () => {
@@ -88,19 +90,20 @@ describe('sendEvents', () => {
     const { url } = await serve(() => late);
     const { status, text } = await fetchText(url);
     expect(status).toBe(200);
-    expect(text).toBe('data: a\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
+    expect(text).toBe('data: a\n\nevent: error\ndata: {"status":404,"message":"Not found","retryable":false}\n\n');
   });
 
-  it('uses mapError for the error data', async () => {
-    const { url } = await serve(() => throwError(() => new Error('gone')), {
-      mapError: (error) => ({ reason: (error as Error).message }),
+  it('skips a message the codec refuses, reports it to onError, and keeps streaming', async () => {
+    const seen: unknown[] = [];
+    const poison = { event: 'chat\nid: 666', data: 'x' };
+    const { url } = await serve(() => of({ data: 'ok' }, poison, { data: 'after' }), {
+      onError: (error) => seen.push(error),
     });
-    expect((await fetchText(url)).text).toBe('event: error\ndata: {"reason":"gone"}\n\n');
-  });
-
-  it('turns a message the codec refuses into the error path instead of a crash', async () => {
-    const { url } = await serve(() => of({ data: 'ok' }, { id: 'a\nb', data: 'x' }, { data: 'never' }));
-    expect((await fetchText(url)).text).toBe('data: ok\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
+    expect((await fetchText(url)).text).toBe('data: ok\n\ndata: after\n\n');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(SseInvalidMessageError);
+    expect((seen[0] as SseInvalidMessageError).sseMessage).toBe(poison);
+    expect((seen[0] as Error).message).toMatch(/^SSE message skipped: /);
   });
 
   it('unsubscribes from the source when 200 clients connect and abort', async () => {
@@ -136,11 +139,13 @@ describe('sendEvents', () => {
 
   it('returns the subscription, which stops the source', async () => {
     const source = new Subject<SseMessage>();
-    server = await listen((req, res) => sendEvents(req, res, source).unsubscribe());
-    const controller = new AbortController();
-    await fetch(server.url, { signal: controller.signal });
+    server = await listen((req, res) => {
+      sendEvents(req, res, source).unsubscribe();
+      // The response is the caller's again: nothing was sent on it.
+      res.end('stopped');
+    });
+    expect(await (await fetch(server.url)).text()).toBe('stopped');
     expect(source.observed).toBe(false);
-    controller.abort();
   });
 
   describe('with a client that never reads', () => {

@@ -15,9 +15,11 @@ describe('toReadableStream', () => {
   it('sends an error event then closes on a source error', async () => {
     const stream = toReadableStream(
       throwError(() => new Error('secret')),
-      { mapError: () => 'failed' },
+      { mapError: () => ({ code: 'FAILED' }) },
     );
-    expect(await text(stream)).toBe('event: error\ndata: failed\n\n');
+    expect(await text(stream)).toBe(
+      'event: error\ndata: {"status":500,"code":"FAILED","message":"Internal error","retryable":true}\n\n',
+    );
   });
 
   it('unsubscribes from the source when the reader cancels', async () => {

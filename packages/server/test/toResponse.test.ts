@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { concat, defer, interval, map, of, take, throwError } from 'rxjs';
+import { concat, defer, interval, map, NEVER, of, Subject, take, throwError } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heartbeat, toResponse } from '../src/index.js';
+import { heartbeat, STREAM_READY, toResponse } from '../src/index.js';
 import { counted, decode, fetchText, listenFetch, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -11,8 +12,8 @@ afterEach(async () => {
 });
 
 describe('toResponse', () => {
-  it('returns a Response with the event-stream headers and no connection header', () => {
-    const response = toResponse(of({ data: 'x' }));
+  it('returns a Response with the event-stream headers and no connection header', async () => {
+    const response = await toResponse(of({ data: 'x' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
@@ -20,8 +21,8 @@ describe('toResponse', () => {
     expect(response.headers.has('connection')).toBe(false);
   });
 
-  it('applies the status and extra headers', () => {
-    const response = toResponse(of({ data: 'x' }), { status: 201, headers: { 'x-stream': 'yes' } });
+  it('applies the status and extra headers', async () => {
+    const response = await toResponse(of({ data: 'x' }), { status: 201, headers: { 'x-stream': 'yes' } });
     expect(response.status).toBe(201);
     expect(response.headers.get('x-stream')).toBe('yes');
   });
@@ -30,24 +31,76 @@ describe('toResponse', () => {
     const unauthorized = defer(() => {
       throw Object.assign(new Error('log in first'), { status: 401 });
     });
-    const response = toResponse(unauthorized, { mapError: (error) => ({ message: (error as Error).message }) });
+    const response = await toResponse(unauthorized, {
+      mapError: (error) => ({ message: (error as Error).message }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(await response.text()).toBe('{"message":"log in first"}');
+    expect(await response.text()).toBe('{"status":401,"message":"log in first"}');
   });
 
-  it('streams an error event for errors without a status or after the first message', async () => {
-    const plain = toResponse(throwError(() => new Error('x')));
-    expect(plain.status).toBe(200);
-    expect(await plain.text()).toBe('event: error\ndata: {"message":"Internal error"}\n\n');
-    const late = toResponse(
+  it('becomes a 500 JSON response for an error without a status before the first message', async () => {
+    const plain = await toResponse(throwError(() => new Error('x')));
+    expect(plain.status).toBe(500);
+    expect(await plain.text()).toBe('{"status":500,"message":"Internal error"}');
+  });
+
+  it('streams an error event for an error after the first message', async () => {
+    const late = await toResponse(
       concat(
         of({ data: 'a' }),
         throwError(() => Object.assign(new Error('x'), { status: 404 })),
       ),
     );
     expect(late.status).toBe(200);
-    expect(await late.text()).toBe('data: a\n\nevent: error\ndata: {"message":"Internal error"}\n\n');
+    expect(await late.text()).toBe(
+      'data: a\n\nevent: error\ndata: {"status":404,"message":"Not found","retryable":false}\n\n',
+    );
+  });
+
+  it('answers an async error (an auth check that awaits) with its status over a real connection', async () => {
+    const seen: unknown[] = [];
+    const unauthorized = defer(async (): Promise<SseMessage> => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw Object.assign(new Error('token expired'), { status: 401, code: 'TOKEN_EXPIRED' });
+    });
+    server = await listenFetch((request) =>
+      toResponse(unauthorized.pipe(heartbeat(5)), {
+        request,
+        headers: { 'access-control-allow-origin': '*' },
+        onError: (error, req) => seen.push([(error as Error).message, (req as Request).url]),
+      }),
+    );
+    const { status, headers, text } = await fetchText(`${server.url}/feed`);
+    expect(status).toBe(401);
+    expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(headers.get('access-control-allow-origin')).toBe('*');
+    expect(text).toBe('{"status":401,"code":"TOKEN_EXPIRED","message":"Unauthorized"}');
+    expect(seen).toEqual([['token expired', `http://127.0.0.1/feed`]]);
+  });
+
+  it('resolves at the first event, at STREAM_READY, or after headTimeoutMs', async () => {
+    const source = new Subject<SseMessage>();
+    let resolved = false;
+    const pending = toResponse(source, { headTimeoutMs: 60_000 });
+    void pending.then(() => {
+      resolved = true;
+    });
+    source.next({ comment: 'held' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(resolved).toBe(false);
+    source.next({ data: 'go' });
+    source.complete();
+    expect(await (await pending).text()).toBe(': held\n\ndata: go\n\n');
+    const ready = await toResponse(concat(of(STREAM_READY), of({ data: 'x' })), { headTimeoutMs: 60_000 });
+    expect(await ready.text()).toBe('data: x\n\n');
+    const silent = counted(NEVER);
+    const started = Date.now();
+    const late = await toResponse(silent.source$, { headTimeoutMs: 100 });
+    expect(late.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    await late.body!.cancel();
+    expect(silent.active()).toBe(0);
   });
 
   it('streams the exact wire text to a real fetch client', async () => {
@@ -94,6 +147,6 @@ describe('toResponse', () => {
     const { status, headers, text } = await fetchText(`${server.url}/ticks`);
     expect(status).toBe(200);
     expect(headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    expect(text).toBe('data: 0\n\ndata: 1\n\n');
+    expect(text).toBe(': sse-rx heartbeat-ms=10000\n\ndata: 0\n\ndata: 1\n\n');
   });
 });

@@ -2,16 +2,10 @@ import { Injectable, type Signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { map, scan, share } from 'rxjs';
 import { backOnline, connectSse, ofType, pageHidden, parseJson, type SseConnectionState } from 'sse-rx-client';
-
-/** One tick of the demo server (`pnpm demo`). */
-export interface Tick {
-  n: number;
-  time: string;
-  price: number;
-}
+import type { Tick } from './tick';
 
 /**
- * The demo's tick stream as signals. `connectSse` gives one shared connection for every component
+ * The tick stream (`/events`, served by `server/start.ts`) as signals. `connectSse` gives one shared connection for every component
  * that injects the service, reconnecting with `Last-Event-ID`; it pauses while the tab is hidden and
  * retries at once when the browser comes back online.
  */

@@ -1,7 +1,15 @@
 // The demo page's script, bundled by src/bundleApp.ts: the same price stream read by sse-rx-client
 // and by the native EventSource, the buttons that hurt it, the broadcast scene and the wire bytes.
 import { BehaviorSubject, combineLatest, filter, map, merge } from 'rxjs';
-import { backOnline, fromSse, isSseHttpError, networkOffline, pageHidden, parseJson } from 'sse-rx-client';
+import {
+  backOnline,
+  fromSse,
+  isSseHttpError,
+  isSseServerError,
+  networkOffline,
+  pageHidden,
+  parseJson,
+} from 'sse-rx-client';
 import type { ResetData } from 'sse-rx-server';
 import type { Tick } from '../ticker.js';
 import { createChart } from './chart.js';
@@ -9,7 +17,7 @@ import { createPanel } from './panel.js';
 import { bindRoomClient } from './roomClient.js';
 import { createWireView } from './wireView.js';
 
-/** The data of the contract's `event: error`. */
+/** The data of the contract's `event: error` (sse-rx-client turns it into an `SseServerError`). */
 interface ServerErrorData {
   status?: number;
   message: string;
@@ -25,11 +33,11 @@ const hidden = new BehaviorSubject(false);
 // --- sse-rx-client -------------------------------------------------------------------------------
 const anyTrue = (values: boolean[]) => values.some(Boolean);
 let opens = 0;
-fromSse<{ tick: Tick; reset: ResetData; error: ServerErrorData }>('/prices', {
+fromSse<{ tick: Tick; reset: ResetData }>('/events', {
   // Paused while the tab is hidden, the browser is offline, or the page's own toggles say so.
   pauseWhen: combineLatest([pageHidden(), networkOffline(), hidden, offline]).pipe(map(anyTrue)),
-  // Back online: reconnect now rather than wait out the backoff.
-  reconnect: { retryNow: merge(backOnline(), offline.pipe(filter((value) => !value))) },
+  // Back online: reconnect now rather than wait out the backoff; and never wait more than 8 s here.
+  reconnect: { maxDelayMs: 8000, retryNow: merge(backOnline(), offline.pipe(filter((value) => !value))) },
   fetch: createWireView(document.querySelector('#wire pre')!),
   onState: (state) => {
     if (state.status === 'reconnecting') {
@@ -52,9 +60,7 @@ fromSse<{ tick: Tick; reset: ResetData; error: ServerErrorData }>('/prices', {
       if (event.type === 'tick') {
         rx.tick(event.data);
         chart.add({ n: event.data.n, price: event.data.price });
-      } else if (event.type === 'reset')
-        rx.reset(`reset (${event.data.reason}): the server could not resume; counting restarts`);
-      else rx.note(`event: error "${event.data.message}" (an ordinary event for this client)`, 'warn');
+      } else rx.reset(`reset (${event.data.reason}): the server could not resume; counting restarts`);
     },
     error: (error: unknown) => {
       rx.state('closed', describe(error));
@@ -68,9 +74,9 @@ function describe(error: unknown): string {
     const retryAfter = error.headers.get('retry-after');
     return `HTTP ${error.status}${retryAfter ? ` with Retry-After: ${retryAfter}` : ''}`;
   }
-  const { name, message, status, retryable } = (error ?? {}) as Record<string, unknown>;
-  if (name === 'SseServerError')
-    return `server error event ${String(status ?? '')} "${String(message)}" (${retryable ? 'retryable' : 'final'})`;
+  if (isSseServerError(error))
+    return `typed SseServerError ${error.status ?? ''} "${error.message}" (${error.retryable ? 'retryable' : 'final'})`;
+  const { name } = (error ?? {}) as { name?: unknown };
   if (name === 'SseStreamEndedError') return 'the server ended the stream';
   if (name === 'SseNetworkError') return 'connection lost';
   return String(name ?? error);
@@ -79,7 +85,7 @@ function describe(error: unknown): string {
 // --- native EventSource ----------------------------------------------------------------------------
 const reopen = document.querySelector<HTMLButtonElement>('[data-native="reopen"]')!;
 function openNative(fresh = false): void {
-  const source = new EventSource('/prices');
+  const source = new EventSource('/events');
   native.state('connecting');
   source.onopen = () => {
     native.opened(fresh ? 'open: a new EventSource sends no Last-Event-ID, so it starts from now' : undefined);
@@ -114,7 +120,7 @@ openNative();
 const pressed: Record<string, string> = {
   cut: 'you cut the connection (server destroyed the sockets)',
   restart: 'you restarted the server process (killed, forked again)',
-  unavailable: 'you made the server answer 503 + Retry-After: 2 for 4 s',
+  unavailable: 'you made the server answer 503 + Retry-After: 2 (4 s, and once to each client)',
   error: 'you made the server send event: error',
 };
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-action]')) {

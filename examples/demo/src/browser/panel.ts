@@ -103,6 +103,6 @@ export function createPanel(root: HTMLElement): Panel {
     },
   };
   render();
-  panel.note('connecting to /prices; press a button above and watch this log');
+  panel.note('connecting to /events; press a button above and watch this log');
   return panel;
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { sendEvents } from 'sse-rx-server';
-import { listen, ticks, type Running } from '../ticks.js';
+import { listenTicks, ticks, type Running } from '../ticks.js';
 
 /**
  * The tick stream on Express 5: Express's `req` and `res` are Node's, so `sendEvents` takes them as is.
@@ -14,5 +14,5 @@ export function startExpress(port = 0, periodMs = 1000): Promise<Running> {
   app.get('/ticks', (req, res) => {
     sendEvents(req, res, ticks('express', periodMs));
   });
-  return listen(createServer(app), port);
+  return listenTicks(createServer(app), port);
 }

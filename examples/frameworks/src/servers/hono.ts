@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { toResponse } from 'sse-rx-server';
-import { listen, ticks, type Running } from '../ticks.js';
+import { listenTicks, ticks, type Running } from '../ticks.js';
 
 /**
  * The tick stream on Hono, served on Node by `@hono/node-server`: the handler returns
@@ -14,5 +14,5 @@ import { listen, ticks, type Running } from '../ticks.js';
 export function startHono(port = 0, periodMs = 1000): Promise<Running> {
   const app = new Hono();
   app.get('/ticks', () => toResponse(ticks('hono', periodMs)));
-  return listen(createAdaptorServer({ fetch: app.fetch }) as Server, port);
+  return listenTicks(createAdaptorServer({ fetch: app.fetch }) as Server, port);
 }

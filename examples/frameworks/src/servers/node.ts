@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { sendEvents } from 'sse-rx-server';
-import { listen, ticks, type Running } from '../ticks.js';
+import { listenTicks, ticks, type Running } from '../ticks.js';
 
 /**
  * The tick stream on plain `node:http`: `sendEvents(req, res, source$)`.
@@ -13,5 +13,5 @@ export function startNode(port = 0, periodMs = 1000): Promise<Running> {
     if (req.url === '/ticks') sendEvents(req, res, ticks('node:http', periodMs));
     else res.writeHead(404).end();
   });
-  return listen(server, port);
+  return listenTicks(server, port);
 }

@@ -29,7 +29,9 @@ export type ParseJson<T> = <E extends SseEvent>(
  * event map gives its event type; `parseJson<T>()` types it as `T` instead, for an untyped stream.
  * Either way the type is a claim about the server, not a check: use {@link validate} for one. An
  * event whose data is not JSON is skipped and reported by default, and the stream goes on;
- * `onInvalid` chooses otherwise (see {@link OnInvalidPayload}).
+ * `onInvalid` chooses otherwise (see {@link OnInvalidPayload}). An event with empty data is a control
+ * event, not a payload: it is skipped without a report. The contract's `event: reset` is JSON and
+ * passes through (typed as declared: check `type`, or react with `onReset` of {@link fromSse}).
  *
  * @example
  * ```ts
@@ -52,6 +54,7 @@ export function parseJson<T = never>(config: ParseJsonConfig = {}): ParseJson<T>
     new Observable<ParsedSseEvent>((subscriber) =>
       source.subscribe({
         next: (event) => {
+          if (event.data === '') return; // a control event (`data:` with nothing), not a payload
           let data: unknown;
           try {
             data = JSON.parse(event.data);

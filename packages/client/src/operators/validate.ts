@@ -1,4 +1,5 @@
 import { concatMap, EMPTY, from, of, type Observable, type OperatorFunction } from 'rxjs';
+import { isResetData } from '../contract.js';
 import { SseValidationError } from '../errors.js';
 import type { StandardSchemaV1 } from '../standardSchema.js';
 import { rejectPayload, type OnInvalidPayload } from './invalidPayload.js';
@@ -13,7 +14,8 @@ export interface ValidateConfig {
  * Checks each event's data against a Standard Schema (zod, valibot, arktype...) and replaces it with
  * the schema's output. Events keep their order, also with async schemas. An event the schema rejects
  * is skipped and reported by default, and the stream goes on; `onInvalid` chooses otherwise (see
- * {@link OnInvalidPayload}).
+ * {@link OnInvalidPayload}). The wire contract's `event: reset` is a control event, not a payload: it
+ * is skipped without a report (react to it with `onReset` of {@link fromSse}).
  *
  * @example
  * ```ts
@@ -35,6 +37,8 @@ export function validate<E extends { type: string; data: unknown; lastEventId: s
 ): OperatorFunction<E, Omit<E, 'data'> & { data: StandardSchemaV1.InferOutput<S> }> {
   type Out = Omit<E, 'data'> & { data: StandardSchemaV1.InferOutput<S> };
   return concatMap((event): Observable<Out> => {
+    // The contract's reset is a control event, not a payload: `onReset` of fromSse is where to react.
+    if (event.type === 'reset' && isResetData(event.data)) return EMPTY;
     const check = (result: StandardSchemaV1.Result<unknown>): Observable<Out> => {
       if (!result.issues) return of({ ...event, data: result.value } as Out);
       const message = `Event "${event.type}" failed validation: ${result.issues.map((issue) => issue.message).join('; ')}`;

@@ -16,11 +16,15 @@ export interface HeartbeatConfig {
 }
 
 /**
- * Sends a comment message whenever the stream was silent for `intervalMs`, so proxies and load
- * balancers keep the connection open and clients can tell a live stream from a dead one.
+ * Announces the heartbeat interval, then sends a comment message whenever the stream was silent
+ * for `intervalMs`, so proxies and load balancers keep the connection open and clients can tell
+ * a live stream from a dead one.
  *
- * The timer starts at subscription and restarts after every value, so a busy stream carries no
- * heartbeats at all. Comments are ignored by `EventSource` and do not change the last event id.
+ * The first message, at subscription, is the comment `sse-rx heartbeat-ms=<intervalMs>` (wire
+ * bytes `: sse-rx heartbeat-ms=15000\n\n`): sse-rx-client arms its stall watchdog from it, any
+ * other client ignores it. The timer starts at subscription and restarts after every value, so
+ * a busy stream carries no heartbeats at all. Comments are ignored by `EventSource`, do not
+ * change the last event id, and do not make a sink send its response head early.
  * Heartbeats stop when the source completes or errors, or when the subscriber unsubscribes.
  *
  * @example
@@ -28,6 +32,7 @@ export interface HeartbeatConfig {
  * import { NEVER } from 'rxjs';
  * import { heartbeat } from 'sse-rx-server';
  * NEVER.pipe(heartbeat(15_000)).subscribe(console.log);
+ * // { comment: 'sse-rx heartbeat-ms=15000' }   (at once)
  * // { comment: '' }   (after 15 s)
  * // { comment: '' }   (after 30 s) ...
  * ```
@@ -51,6 +56,9 @@ export function heartbeat<T>(config: number | HeartbeatConfig): OperatorFunction
           this.schedule(undefined, intervalMs);
         }, intervalMs);
       };
+      subscriber.next({ comment: `sse-rx heartbeat-ms=${intervalMs}` });
+      // The subscriber may have unsubscribed in reaction to the announcement.
+      if (subscriber.closed) return;
       restart();
       const subscription = source.subscribe({
         next: (value) => {

@@ -25,7 +25,7 @@ export interface WithIdsConfig {
  * untouched and do not use up an id; an id already on the message is replaced.
  *
  * The id is what a reconnecting client sends back as `Last-Event-ID`. For ids shared by all
- * clients (resumable), use one hub such as `createEventLog()` instead of a per-client counter.
+ * clients (resumable), use one event store such as `createMemoryStore()` instead of a per-client counter.
  *
  * @example
  * ```ts

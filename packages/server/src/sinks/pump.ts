@@ -1,7 +1,10 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { SseSlowClientError } from '../errors.js';
+import { SseInvalidMessageError, SseSlowClientError } from '../errors.js';
+import type { SseRequest } from '../readLastEventId.js';
+import { STREAM_READY } from '../streamReady.js';
 import { encodeFrame } from './encodeFrame.js';
+import { errorBody, type SettledError, type SseErrorInfo } from './errorBody.js';
 import { createWriteQueue, type BackpressureConfig, type FrameTarget, type WriteQueue } from './writeQueue.js';
 
 /**
@@ -10,8 +13,12 @@ import { createWriteQueue, type BackpressureConfig, type FrameTarget, type Write
  * @example
  * ```ts
  * import { toReadableStream } from 'sse-rx-server';
- * const body = toReadableStream(updates$, { mapError: (error) => ({ code: 'UPSTREAM_DOWN' }) });
- * // on a source error, last on the wire: 'event: error\ndata: {"code":"UPSTREAM_DOWN"}\n\n'
+ * const body = toReadableStream(updates$, {
+ *   mapError: () => ({ code: 'UPSTREAM_DOWN' }),
+ *   onError: (error) => console.error('stream failed', error),
+ * });
+ * // on a source error, last on the wire:
+ * // 'event: error\ndata: {"status":500,"code":"UPSTREAM_DOWN","message":"Internal error","retryable":true}\n\n'
  * ```
  * @public
  */
@@ -19,20 +26,33 @@ export interface SseSinkConfig {
   /** What to do with a client that reads slower than the source emits; see {@link BackpressureConfig}. */
   backpressure?: BackpressureConfig;
   /**
-   * Turns a source error into the `data` of the last message, `event: error`, sent before the
-   * stream closes. A string is sent as is, anything else as JSON; return `undefined` to close
-   * without an error event. Never exposes a stack unless you put one in.
-   * @default () => ({ message: 'Internal error' })
+   * Chooses what the client is told about a source error (see {@link SseErrorInfo}); return
+   * `undefined` for the defaults. Whatever it returns, or throws, the client gets a well-formed
+   * answer and no stack or internal message unless you put one in.
+   * @default () => undefined (status from the error's `status`, else 500; a generic message)
    */
-  mapError?: (error: unknown) => unknown;
+  mapError?: (error: unknown) => SseErrorInfo | undefined;
+  /**
+   * Called with every error the sink answered or skipped (a source error, a message the codec
+   * refuses as {@link SseInvalidMessageError}) and the request, so the server can log what the
+   * client was not told. Whatever it throws is ignored.
+   * @default undefined
+   */
+  onError?: (error: unknown, request: SseRequest | undefined) => void;
 }
 
 /** The connection a sink drives: writes frames, ends after them, or aborts at once. */
 export interface SinkConnection extends FrameTarget {
+  /**
+   * Sends the response head. With it the pump holds the head (and comment-only frames) until the
+   * first event, `STREAM_READY` or `headTimeoutMs`, so that an error before then can still be
+   * answered through `reject`. Without it (a bare byte stream) frames go out at once.
+   */
+  open?(): void;
+  /** Answers an error that came before `open`, with its status and JSON body; the connection is then done. */
+  reject?(status: number, body: string): void;
   end(): void;
   abort(reason: SseSlowClientError): void;
-  /** Answers an error in the sink's own way (an HTTP status, say); true when it did and is done. */
-  reject?(error: unknown, data: string | undefined): boolean;
 }
 
 /** A running sink: unsubscribe to stop the source, call `drain` when the connection takes more. */
@@ -43,55 +63,121 @@ export interface Pump {
   end(last?: SseMessage): void;
   /** The write queue, for its `bufferedBytes` and `dropped` counts. */
   readonly queue: Pick<WriteQueue, 'bufferedBytes' | 'dropped'>;
+  /** Messages skipped because the codec refuses them. */
+  readonly skipped: number;
 }
 
-const DEFAULT_ERROR = { message: 'Internal error' };
+/** How the pump is run by a sink that has a response head. */
+export interface PumpConfig extends SseSinkConfig {
+  /** See `SseResponseConfig.headTimeoutMs`. */
+  headTimeoutMs?: number;
+}
+
+/** The default of `headTimeoutMs`. */
+export const DEFAULT_HEAD_TIMEOUT_MS = 1000;
+
+/** True for a message that dispatches nothing: only a comment and/or a `retry:` hint. */
+const isControl = (message: SseMessage): boolean =>
+  message.data === undefined && message.event === undefined && message.id === undefined;
 
 /**
  * Subscribes to `source$` and writes every message, encoded, through a bounded queue. Never
- * throws: a message the codec refuses (TypeError) and a source error both take the error path.
+ * throws: a message the codec refuses is skipped and reported, a source error takes the error
+ * path (an HTTP answer through `reject` before `open`, else an `event: error` message).
  */
-export function pump(source$: Observable<SseMessage>, connection: SinkConnection, config: SseSinkConfig = {}): Pump {
+export function pump(
+  source$: Observable<SseMessage>,
+  connection: SinkConnection,
+  config: PumpConfig = {},
+  request?: SseRequest,
+): Pump {
   const queue = createWriteQueue(connection, config.backpressure);
   const subscription = new Subscription();
   let ending = false;
   let ended = false;
+  let skipped = 0;
+  // Frames of comments and retry hints that came while the head is held.
+  let held: Uint8Array[] | undefined = connection.open ? [] : undefined;
+  let heldBytes = 0;
+  let headTimer: ReturnType<typeof setTimeout> | undefined;
 
+  const report = (error: unknown) => {
+    try {
+      config.onError?.(error, request);
+    } catch {
+      // A failing logger must not take the stream down.
+    }
+  };
   const endWhenFlushed = () => {
     if (ending && !ended && queue.empty) {
       ended = true;
       connection.end();
     }
   };
-  const finish = () => {
-    // The source is done: the subscription reads as closed from now on.
-    subscription.unsubscribe();
-    ending = true;
-    endWhenFlushed();
-  };
   // Returns false when the client was closed for being too slow.
-  const send = (message: SseMessage): boolean => {
-    if (queue.push(encodeFrame(message))) return true;
+  const push = (frame: Uint8Array): boolean => {
+    if (queue.push(frame)) return true;
     subscription.unsubscribe();
     ended = true;
     connection.abort(new SseSlowClientError(queue.maxBufferBytes));
     return false;
   };
+  // Sends the head, then what was held behind it. False when that closed a slow client.
+  const openHead = (): boolean => {
+    if (held === undefined) return true;
+    const frames = held;
+    held = undefined;
+    clearTimeout(headTimer);
+    connection.open!();
+    return frames.every(push);
+  };
+  const finish = () => {
+    // The source is done: the subscription reads as closed from now on.
+    subscription.unsubscribe();
+    ending = true;
+    if (openHead()) endWhenFlushed();
+  };
+  const send = (message: SseMessage) => {
+    if (message === STREAM_READY) {
+      openHead();
+      return;
+    }
+    let frame: Uint8Array;
+    try {
+      frame = encodeFrame(message);
+    } catch (error) {
+      // One bad message must not end the stream (nor, from a shared source, every client's).
+      skipped++;
+      report(new SseInvalidMessageError(message, error));
+      return;
+    }
+    if (held !== undefined && isControl(message) && heldBytes + frame.byteLength <= queue.maxBufferBytes) {
+      held.push(frame);
+      heldBytes += frame.byteLength;
+      return;
+    }
+    if (openHead()) push(frame);
+  };
   const fail = (error: unknown) => {
     subscription.unsubscribe();
-    const data = errorData(error, config.mapError);
-    if (connection.reject?.(error, data)) {
+    report(error);
+    const answer = errorBody(error, config.mapError);
+    if (held !== undefined && connection.reject) {
+      held = undefined;
+      clearTimeout(headTimer);
       ending = ended = true;
+      connection.reject(answer.status, JSON.stringify(httpBody(answer)));
       return;
     }
     try {
-      if (data !== undefined && !send({ event: 'error', data })) return;
+      if (!openHead() || !push(encodeFrame({ event: 'error', data: JSON.stringify(answer) }))) return;
     } catch {
       // The connection refused the write (it is already gone): just close.
     }
     finish();
   };
 
+  subscription.add(() => clearTimeout(headTimer));
   subscription.add(
     source$.subscribe({
       next: (message) => {
@@ -106,6 +192,11 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
       complete: finish,
     }),
   );
+  if (held !== undefined && !subscription.closed) {
+    const headTimeoutMs = config.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS;
+    if (headTimeoutMs > 0) headTimer = setTimeout(openHead, headTimeoutMs);
+    else openHead();
+  }
   return {
     subscription,
     drain() {
@@ -116,23 +207,20 @@ export function pump(source$: Observable<SseMessage>, connection: SinkConnection
       if (ending || ended) return;
       subscription.unsubscribe();
       try {
-        if (last && !send(last)) return;
+        if (!openHead() || (last && !push(encodeFrame(last)))) return;
       } catch {
         // A refused message or a connection already gone: just close.
       }
       finish();
     },
     queue,
+    get skipped() {
+      return skipped;
+    },
   };
 }
 
-function errorData(error: unknown, mapError: ((error: unknown) => unknown) | undefined): string | undefined {
-  let value: unknown = DEFAULT_ERROR;
-  try {
-    if (mapError) value = mapError(error);
-  } catch {
-    // A throwing mapError falls back to the generic message.
-  }
-  if (value === undefined) return undefined;
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+/** The JSON body of an error answered before the stream started: no `retryable`, the status says it. */
+function httpBody({ status, code, message }: SettledError): Omit<SettledError, 'retryable'> {
+  return code === undefined ? { status, message } : { status, code, message };
 }

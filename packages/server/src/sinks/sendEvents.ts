@@ -1,68 +1,50 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { admit, isRefusal } from './admission.js';
 import { sseHeaders } from '../headers.js';
-import type { StreamRegistry } from '../streamRegistryTypes.js';
-import { httpStatusOf } from './httpStatusOf.js';
-import { pump, type SseSinkConfig } from './pump.js';
+import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } from '../nodeTypes.js';
+import { admit, isRefusal } from './admission.js';
+import { pump } from './pump.js';
+import type { SseResponseConfig } from './responseConfig.js';
 
 /**
  * Options of {@link sendEvents}.
  * @public
  */
-export interface SendEventsConfig extends SseSinkConfig {
+export interface SendEventsConfig extends SseResponseConfig {
   /**
-   * The response status.
-   * @default 200
-   */
-  status?: number;
-  /**
-   * Extra response headers, added to (and able to override) those of {@link sseHeaders}.
+   * Extra response headers, added to (and able to override) those of {@link sseHeaders}, and sent
+   * on error answers too (so CORS headers reach a browser that must read a 401). Takes Node's
+   * header types, so Fastify's `reply.getHeaders()` (the headers its plugins set) fits as is.
    * @default {}
    */
-  headers?: Record<string, string>;
-  /**
-   * Tracks this stream for limits, metrics and graceful shutdown; a stream the registry refuses
-   * is answered with its status (429 or 503) and `Retry-After`, and the source is not subscribed.
-   * @default undefined (not tracked)
-   */
-  registry?: StreamRegistry;
+  headers?: SseNodeHeaders;
 }
 
-/** The members of `ServerResponse` and `Http2ServerResponse` that sendEvents uses. */
-interface NodeResponse {
-  writeHead(status: number, headers: Record<string, string>): unknown;
-  flushHeaders?: () => void;
-  write(chunk: Uint8Array): boolean;
-  /** Added by compression middleware: pushes out what zlib holds back. */
-  flush?: () => void;
-  end(chunk?: string): unknown;
-  destroy(error?: Error): unknown;
-  on(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
-  off(event: 'close' | 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
-  readonly destroyed: boolean;
-  readonly writableEnded: boolean;
-  /** Bytes accepted by `write` and not yet handed to the kernel (the socket's or the HTTP/2 stream's included). */
-  readonly writableLength?: number;
-}
+/** HTTP/1 connections that carry a live stream: a second stream pipelined behind it is refused. */
+const streaming = new WeakSet<SseNodeSocket>();
 
 /**
  * Streams an Observable of messages as the response to a Node request: `http`, `https`, `http2`
- * (compatibility API), Express (`res`) and Fastify (`reply.raw`).
+ * (compatibility API), Express (`res`) and Fastify (`reply.raw`, after `reply.hijack()`).
  *
- * Status and headers go out at once, so the client sees the stream open before the first event.
- * An error the source raises while it is being subscribed (before anything was sent: an auth
- * check in `defer`, say) that carries a numeric `status` from 400 to 599 becomes that HTTP status,
- * with the `mapError` data as a JSON body; any later error is an `event: error` message.
- * When the client goes away (the response emits `close`) the source is unsubscribed in the same
- * tick. Source completion ends the response after every queued message is written; a source
- * error (or a message the codec refuses) sends an `event: error` message (see `mapError`) and
- * ends it. A full socket queues messages until they and what Node still holds for the response
- * (`res.writableLength`) reach `backpressure.maxBufferBytes`, then applies the policy. Nothing is ever thrown out of it. With a `registry` the stream counts toward its limits,
- * metrics and shutdown. When the response has a `flush` method (Express `compression` adds one)
- * it is called after every write, so a compressed event is not held back.
+ * The head is held until the first message that is more than a comment or a `retry:` hint,
+ * `STREAM_READY`, or `headTimeoutMs`, whichever comes first. An error from the source before
+ * that (sync or async: an auth check in `defer`, say) is answered with its HTTP status (its
+ * numeric `status` from 400 to 599, else 500) and the JSON body `{"status","code"?,"message"}`;
+ * a later one with `event: error` and data `{"status","code"?,"message","retryable"}`, then the
+ * end (see `mapError`; every error goes to `onError`). A message the codec refuses is skipped
+ * and reported to `onError` as `SseInvalidMessageError`; the stream goes on.
+ *
+ * The client leaving unsubscribes from the source in the same tick: the response closing, or for
+ * HTTP/1 the connection closing (also while the response waits behind a pipelined one). A second
+ * stream pipelined on an HTTP/1 connection that already carries one could never be delivered:
+ * the connection is closed and nothing is subscribed. A `HEAD` request gets the status and
+ * headers and an end, an `OPTIONS` request a 204 with the extra `headers`; neither subscribes.
+ * Source completion ends the response after every queued message is written. A full socket
+ * queues messages until they and what Node still holds for the response (`res.writableLength`)
+ * reach `backpressure.maxBufferBytes`, then applies the policy. Nothing is ever thrown out of it.
+ * With a `registry` the stream counts toward its limits, metrics and shutdown. When the response
+ * has a `flush` method (Express `compression` adds one) it is called after every write.
  *
  * @example
  * ```ts
@@ -76,85 +58,117 @@ interface NodeResponse {
  * // event: tick
  * // data: 0
  * ```
- * @param req - the request; its HTTP version decides the `connection` header.
+ * @param req - the request; its method, HTTP version and connection matter.
  * @param res - the response to stream into.
  * @param source$ - the messages to send; subscribed once, for this client.
- * @param config - status, extra headers, backpressure and error mapping; see {@link SendEventsConfig}.
+ * @param config - status, extra headers, the head timeout, backpressure and errors; see {@link SendEventsConfig}.
  * @returns the subscription to the source: closed once the source completes or errors or the client
  *   leaves; unsubscribe it to stop streaming (the response then stays open until you end it).
  * @public
  */
 export function sendEvents(
-  req: IncomingMessage | Http2ServerRequest,
-  res: ServerResponse | Http2ServerResponse,
+  req: SseNodeRequest,
+  res: SseNodeResponse,
   source$: Observable<SseMessage>,
   config: SendEventsConfig = {},
 ): Subscription {
-  const response = res as unknown as NodeResponse;
+  // HTTP/1: the connection is this stream's own. HTTP/2 multiplexes streams on it.
+  const socket = req.httpVersionMajor === 1 ? (req.socket ?? undefined) : undefined;
   // The client left before we started: there is nobody to stream to.
-  if (response.destroyed || response.writableEnded) return Subscription.EMPTY;
+  if (res.destroyed || res.writableEnded || socket?.destroyed) return Subscription.EMPTY;
+  const status = config.status ?? 200;
+  const extra = lowerCased(config.headers);
+  const safely = (answer: () => void) => {
+    try {
+      answer();
+    } catch {
+      // Headers already sent or invalid: the caller must not crash.
+      res.destroy();
+    }
+  };
+  if (req.method === 'HEAD' || req.method === 'OPTIONS') {
+    const head = req.method === 'HEAD';
+    safely(
+      () => (
+        res.writeHead(head ? status : 204, head ? { ...sseHeaders(req.httpVersionMajor), ...extra } : extra),
+        res.end('')
+      ),
+    );
+    return Subscription.EMPTY;
+  }
+  if (socket && streaming.has(socket)) {
+    // Node would queue it behind the live stream forever and stop reading the connection, so
+    // that neither would see the client leave.
+    socket.destroy();
+    return Subscription.EMPTY;
+  }
   const admission = config.registry ? admit(config.registry, req) : undefined;
   if (admission && isRefusal(admission)) {
-    response.writeHead(admission.status, admission.headers);
-    response.end(admission.body);
+    safely(() => (res.writeHead(admission.status, admission.headers), res.end(admission.body)));
     return Subscription.EMPTY;
   }
   const onDrain = () => running.drain();
   // The client left (or the response failed): stop the source in this same tick.
   const detach = () => {
     running.subscription.unsubscribe();
-    response.off('close', detach);
-    response.off('error', detach);
-    response.off('drain', onDrain);
+    res.off('close', detach);
+    res.off('error', detach);
+    res.off('drain', onDrain);
+    socket?.off('close', detach);
+    if (socket) streaming.delete(socket);
     admission?.release();
   };
-  let headWritten = false;
-  const writeHead = (status: number, headers: Record<string, string>) => {
-    if (headWritten) return;
-    headWritten = true;
-    try {
-      response.writeHead(status, headers);
-      response.flushHeaders?.();
-    } catch {
-      // Headers already sent or invalid: the stream cannot start, but the caller must not crash.
-      response.destroy();
-    }
-  };
-  // Checked before the headers object is built: every write calls this.
-  const startStream = () => {
-    if (!headWritten) writeHead(config.status ?? 200, { ...sseHeaders(req.httpVersionMajor), ...config.headers });
-  };
-  response.on('close', detach);
-  response.on('error', detach);
-  response.on('drain', onDrain);
+  res.on('close', detach);
+  res.on('error', detach);
+  res.on('drain', onDrain);
+  if (socket) {
+    socket.on('close', detach);
+    streaming.add(socket);
+  }
   const running = pump(
     source$,
     {
+      open: () =>
+        safely(() => {
+          res.writeHead(status, { ...sseHeaders(req.httpVersionMajor), ...extra });
+          res.flushHeaders?.();
+        }),
       write: (frame) => {
-        startStream();
-        const more = response.write(frame);
+        const more = res.write(frame);
         // Compression middleware would hold the event in zlib's buffer until it fills up.
-        response.flush?.();
+        res.flush?.();
         return more;
       },
       get writableLength() {
-        return response.writableLength ?? 0;
+        return res.writableLength ?? 0;
       },
-      end: () => (startStream(), response.end()),
+      end: () => {
+        if (socket) streaming.delete(socket);
+        res.end('');
+      },
       // Destroy without an error: an http2 stream would re-emit it where nobody listens.
-      abort: () => (admission?.slowClient(), response.destroy()),
-      reject: (error, data) => {
-        const status = httpStatusOf(error);
-        if (headWritten || status === undefined) return false;
-        writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-        response.end(data ?? '');
-        return true;
+      abort: () => (admission?.slowClient(), res.destroy()),
+      reject: (errorStatus, body) => {
+        if (socket) streaming.delete(socket);
+        safely(() => {
+          res.writeHead(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' });
+          res.end(body);
+        });
       },
     },
     config,
+    req,
   );
-  // Messages and errors the source produced while subscribing went out above; now open the stream.
-  startStream();
-  admission?.attach({ pump: running, destroy: () => response.destroy() });
+  admission?.attach({ pump: running, destroy: () => res.destroy() });
   return running.subscription;
+}
+
+/** The headers with lower-case names (so they override ours), without `undefined` values. */
+function lowerCased(headers: SseNodeHeaders | undefined): Record<string, string | number | string[]> {
+  const result: Record<string, string | number | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) result[name.toLowerCase()] = value;
+  }
+  return result;
 }

@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { Admission } from './admission.js';
-import { pump, type Pump, type SinkConnection, type SseSinkConfig } from './pump.js';
+import type { SseRequest } from '../readLastEventId.js';
+import { pump, type Pump, type PumpConfig, type SinkConnection, type SseSinkConfig } from './pump.js';
 
 /**
  * Turns an Observable of messages into the bytes of an event stream, as a Web `ReadableStream`
@@ -12,7 +13,10 @@ import { pump, type Pump, type SinkConnection, type SseSinkConfig } from './pump
  * messages wait in a queue bounded by `backpressure.maxBufferBytes` (the one message the stream
  * itself holds included), then the policy applies
  * (`'close'` errors the stream with `SseSlowClientError`). Completion closes the stream; a
- * source error sends an `event: error` message (see `mapError`) and then closes it.
+ * source error sends an `event: error` message (data `{"status","code"?,"message","retryable"}`,
+ * see `mapError`) and then closes it; a message the codec refuses is skipped and reported to
+ * `onError`. There is no response head here to hold: bytes flow at once, so an error is always
+ * an `event: error`; use `toResponse` (or `sendEvents`) for a real HTTP status.
  *
  * @example
  * ```ts
@@ -34,19 +38,25 @@ export function toReadableStream(
   return eventStream(source$, config);
 }
 
+/** What a Web response adds to a bare event stream: a head to hold, and its request. */
+export interface ResponseHead {
+  open(): void;
+  reject(status: number, body: string): void;
+  request?: SseRequest | undefined;
+}
+
 /**
- * The stream behind {@link toReadableStream}. `rejectEarly` may take over an error that comes
- * before any byte was produced (while subscribing: the stream constructor subscribes at once).
+ * The stream behind {@link toReadableStream}. With `head`, the pump holds frames until
+ * `head.open` and answers an early error through `head.reject` (the stream is then closed).
  * `admission` is a registry's hold on the stream, released when it closes, errors or is cancelled.
  */
 export function eventStream(
   source$: Observable<SseMessage>,
-  config: SseSinkConfig,
-  rejectEarly?: SinkConnection['reject'],
+  config: PumpConfig,
+  head?: ResponseHead,
   admission?: Admission,
 ): ReadableStream<Uint8Array> {
   let running: Pump | undefined;
-  let started = false;
   let lastFrameBytes = 0;
   return new ReadableStream<Uint8Array>(
     {
@@ -54,8 +64,15 @@ export function eventStream(
         running = pump(
           source$,
           {
+            ...(head && {
+              open: head.open,
+              reject: (status: number, body: string) => {
+                head.reject(status, body);
+                controller.close();
+                admission?.release();
+              },
+            }),
             write(frame) {
-              started = true;
               controller.enqueue(frame);
               lastFrameBytes = frame.byteLength;
               return (controller.desiredSize ?? 0) > 0;
@@ -70,9 +87,9 @@ export function eventStream(
               controller.error(reason);
               admission?.release();
             },
-            reject: (error, data) => !started && rejectEarly !== undefined && rejectEarly(error, data),
-          },
+          } satisfies SinkConnection,
           config,
+          head?.request,
         );
         admission?.attach({
           pump: running,

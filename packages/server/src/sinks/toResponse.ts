@@ -1,36 +1,25 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { admit, isRefusal } from './admission.js';
 import { sseHeaders } from '../headers.js';
-import type { StreamRegistry } from '../streamRegistryTypes.js';
-import type { SseSinkConfig } from './pump.js';
-import { httpStatusOf } from './httpStatusOf.js';
+import { admit, isRefusal } from './admission.js';
+import type { SseResponseConfig } from './responseConfig.js';
 import { eventStream } from './toReadableStream.js';
 
 /**
- * Options of {@link toResponse}: a `ResponseInit` (status, extra headers) plus the sink options.
+ * Options of {@link toResponse}.
  * @public
  */
-export interface ToResponseConfig extends SseSinkConfig {
+export interface ToResponseConfig extends SseResponseConfig {
   /**
-   * The response status.
-   * @default 200
-   */
-  status?: number;
-  /**
-   * Extra headers, added to (and able to override) those of {@link sseHeaders}.
+   * Extra headers, added to (and able to override) those of {@link sseHeaders}, and sent on error
+   * answers too (so CORS headers reach a browser that must read a 401).
    * @default {}
    */
   headers?: HeadersInit;
   /**
-   * Tracks this stream for limits, metrics and graceful shutdown; a stream the registry refuses
-   * is answered with its status (429 or 503) and `Retry-After`, and the source is not subscribed.
-   * @default undefined (not tracked)
-   */
-  registry?: StreamRegistry;
-  /**
-   * The request being answered, given to the registry's `key` function and counted as a resume
-   * when it carries a `Last-Event-ID`.
+   * The request being answered: a `HEAD` or `OPTIONS` request gets an answer without a stream;
+   * it is given to `onError` and the registry's `key` function, and counted as a resume when it
+   * carries a `Last-Event-ID`.
    * @default undefined
    */
   request?: Request;
@@ -38,11 +27,17 @@ export interface ToResponseConfig extends SseSinkConfig {
 
 /**
  * Makes a Web `Response` that streams an Observable of messages, with the event-stream headers:
- * return it from a Hono, Bun, Deno, Next.js or Cloudflare handler. The body is
- * {@link toReadableStream}, so a client disconnect unsubscribes from the source. An error the
- * source raises while it is being subscribed (before any byte: an auth check in `defer`, say)
- * that carries a numeric `status` from 400 to 599 becomes a JSON response with that status and
- * the `mapError` data; any later error is an `event: error` message.
+ * return it from a Hono, Bun, Deno, Next.js or Cloudflare handler (they all take a promise).
+ *
+ * The promise resolves once the head may go out: at the first message that is more than a
+ * comment or a `retry:` hint, at `STREAM_READY`, or after `headTimeoutMs`, whichever comes first.
+ * An error from the source before that (sync or async: an auth check, say) resolves it with a
+ * JSON response instead, with the error's HTTP status (its numeric `status` from 400 to 599, else
+ * 500) and the body `{"status","code"?,"message"}`; a later one is an `event: error` with data
+ * `{"status","code"?,"message","retryable"}`, then the end (see `mapError`; every error goes to
+ * `onError`). The body is {@link toReadableStream}'s, so a client disconnect unsubscribes from the
+ * source. Given a `request` whose method is `HEAD` (or `OPTIONS`), it answers with the headers
+ * (or 204) and no body, and never subscribes.
  *
  * @example
  * ```ts
@@ -50,36 +45,49 @@ export interface ToResponseConfig extends SseSinkConfig {
  * import { interval, map } from 'rxjs';
  * import { toResponse } from 'sse-rx-server';
  * const app = new Hono();
- * app.get('/ticks', () => toResponse(interval(1000).pipe(map((n) => ({ data: String(n) })))));
+ * app.get('/ticks', (c) => toResponse(interval(1000).pipe(map((n) => ({ data: String(n) }))), { request: c.req.raw }));
  * // data: 0
  * //
  * // data: 1
  * ```
  * @param source$ - the messages to send; subscribed once per response body.
- * @param config - status, extra headers, backpressure and error mapping; see {@link ToResponseConfig}.
- * @returns a streaming `Response` with `content-type: text/event-stream; charset=utf-8`.
+ * @param config - status, extra headers, the head timeout, backpressure and errors; see {@link ToResponseConfig}.
+ * @returns a promise of a streaming `Response` with `content-type: text/event-stream; charset=utf-8`
+ *   (or of the JSON error answer); it never rejects.
  * @public
  */
-export function toResponse(source$: Observable<SseMessage>, config: ToResponseConfig = {}): Response {
-  const admission = config.registry ? admit(config.registry, config.request) : undefined;
-  if (admission && isRefusal(admission)) {
-    return new Response(admission.body, { status: admission.status, headers: admission.headers });
+export function toResponse(source$: Observable<SseMessage>, config: ToResponseConfig = {}): Promise<Response> {
+  const { request } = config;
+  const status = config.status ?? 200;
+  if (request?.method === 'HEAD') return Promise.resolve(new Response(null, { status, headers: headersOf(config) }));
+  if (request?.method === 'OPTIONS') {
+    return Promise.resolve(new Response(null, { status: 204, headers: new Headers(config.headers) }));
   }
-  let early: Response | undefined;
-  const body = eventStream(
-    source$,
-    config,
-    (error, data) => {
-      const status = httpStatusOf(error);
-      if (status === undefined) return false;
-      early = new Response(data ?? '', { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
-      admission?.release();
-      return true;
-    },
-    admission,
-  );
-  if (early) return early;
+  const admission = config.registry ? admit(config.registry, request) : undefined;
+  if (admission && isRefusal(admission)) {
+    return Promise.resolve(new Response(admission.body, { status: admission.status, headers: admission.headers }));
+  }
+  return new Promise<Response>((resolve) => {
+    // The stream subscribes while it is built, so the head may be due before `body` is assigned.
+    let body: ReadableStream<Uint8Array> | undefined;
+    let opened = false;
+    const open = () => {
+      opened = true;
+      if (body) resolve(new Response(body, { status, headers: headersOf(config) }));
+    };
+    const reject = (errorStatus: number, text: string) => {
+      const headers = new Headers(config.headers);
+      headers.set('content-type', 'application/json; charset=utf-8');
+      resolve(new Response(text, { status: errorStatus, headers }));
+    };
+    body = eventStream(source$, config, { open, reject, request }, admission);
+    if (opened) open();
+  });
+}
+
+/** The event-stream headers with the extra ones over them. */
+function headersOf(config: ToResponseConfig): Headers {
   const headers = new Headers(sseHeaders());
   for (const [name, value] of new Headers(config.headers)) headers.set(name, value);
-  return new Response(body, { status: config.status ?? 200, headers });
+  return headers;
 }

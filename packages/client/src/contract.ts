@@ -1,0 +1,54 @@
+import type { SseEvent } from 'sse-rx-codec';
+import type { SseServerErrorReport } from './errors.js';
+import type { SseReset } from './types.js';
+
+// The sse-rx wire contract, read on the client side (README, "The wire contract"). Each reader
+// returns undefined for anything that is not exactly the contract's shape: other servers' events
+// stay ordinary events.
+
+/** Parses `data` as a JSON object whose fields `K` are yet to be checked, or undefined. */
+function jsonObject<K extends string>(data: string): Partial<Record<K, unknown>> | undefined {
+  if (!data.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Partial<Record<K, unknown>>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The report of an `event: error` with data `{ status?, code?, message, retryable }`, or undefined. */
+export function readServerError(event: SseEvent): SseServerErrorReport | undefined {
+  if (event.type !== 'error') return undefined;
+  const data = jsonObject<'status' | 'code' | 'message' | 'retryable'>(event.data);
+  if (!data || typeof data.message !== 'string' || typeof data.retryable !== 'boolean') return undefined;
+  return {
+    status: typeof data.status === 'number' ? data.status : undefined,
+    code: typeof data.code === 'string' ? data.code : undefined,
+    message: data.message,
+    retryable: data.retryable,
+  };
+}
+
+/** The reset of an `event: reset` with data `{ reason, lastEventId }`, or undefined. */
+export function readReset(event: SseEvent): SseReset | undefined {
+  const data = event.type === 'reset' ? jsonObject(event.data) : undefined;
+  return isResetData(data) ? { reason: data.reason, lastEventId: data.lastEventId, id: event.lastEventId } : undefined;
+}
+
+/** Whether an event's data, parsed, is the contract's reset data `{ reason, lastEventId }`. */
+export function isResetData(data: unknown): data is { reason: string; lastEventId: string } {
+  const fields = data as { reason?: unknown; lastEventId?: unknown } | null | undefined;
+  return typeof fields?.reason === 'string' && typeof fields.lastEventId === 'string';
+}
+
+const HEARTBEAT_ANNOUNCEMENT = /^sse-rx heartbeat-ms=(\d{1,10})$/;
+
+/** The interval of the comment `sse-rx heartbeat-ms=<ms>` (wire: `: sse-rx heartbeat-ms=15000`), or undefined. */
+export function readHeartbeatMs(comment: string): number | undefined {
+  const match = HEARTBEAT_ANNOUNCEMENT.exec(comment);
+  const ms = match ? Number(match[1]) : 0;
+  return ms > 0 ? ms : undefined;
+}

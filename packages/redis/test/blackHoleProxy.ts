@@ -1,0 +1,65 @@
+import { once } from 'node:events';
+import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
+
+/** A loopback TCP proxy in front of a redis-server that can black-hole the connections it carries. */
+export interface BlackHoleProxy {
+  readonly port: number;
+  /**
+   * Stops forwarding, both ways, on every connection open now, without closing any of them and
+   * ignoring their FIN (a host that crashed, a failover that moved the IP): the peers see a
+   * silent TCP connection. New connections are forwarded as usual.
+   */
+  blackHole(): void;
+  /** Closes the proxy and every connection it holds. */
+  close(): Promise<void>;
+}
+
+/** Starts a {@link BlackHoleProxy} on an ephemeral port of 127.0.0.1 in front of `upstreamPort`. */
+export async function startBlackHoleProxy(upstreamPort: number): Promise<BlackHoleProxy> {
+  const open = new Set<() => void>();
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  };
+  // allowHalfOpen: a FIN from a black-holed peer is never answered.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port: upstreamPort, allowHalfOpen: true });
+    track(client);
+    track(upstream);
+    const toUpstream = (chunk: Buffer): boolean => upstream.write(chunk);
+    const toClient = (chunk: Buffer): boolean => client.write(chunk);
+    client.on('data', toUpstream);
+    upstream.on('data', toClient);
+    const closeBoth = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('end', closeBoth);
+    upstream.on('end', closeBoth);
+    const stop = (): void => {
+      client.off('data', toUpstream).off('end', closeBoth);
+      upstream.off('data', toClient).off('end', closeBoth);
+      // Keep reading into the void so nothing signals the peers through a full window either.
+      client.on('data', () => undefined);
+      upstream.on('data', () => undefined);
+    };
+    open.add(stop);
+    client.on('close', () => open.delete(stop));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    blackHole() {
+      for (const stop of open) stop();
+      open.clear();
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}

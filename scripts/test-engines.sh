@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the packages' unit suites (packages/*/test) on the oldest Node that `engines` declares and on
+# the newest Node release line, with binaries from the npm registry's `node` package (its postinstall
+# fetches the `node-<platform>-<arch>` package for that version). The rest of CI runs on the
+# machine's own Node. Usage: bash scripts/test-engines.sh [version...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The oldest: the lower bound of engines.node in package.json (">=20.19" -> 20.19.0).
+oldest="$(node -p 'const [major, minor = 0, patch = 0] = require("./package.json").engines.node.replace(/^>=\s*/, "").split("."); [major, minor, patch].join(".")')"
+# The newest release line (Current); raise it when a new major ships.
+newest=26
+versions=("$@")
+[ ${#versions[@]} -gt 0 ] || versions=("$oldest" "$newest")
+
+cache="node_modules/.cache/sse-rx-node"
+status=0
+for version in "${versions[@]}"; do
+  dir="$cache/$version"
+  if [ ! -x "$dir/node_modules/node/bin/node" ]; then
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "node@$version"
+  fi
+  bin="$(cd "$dir/node_modules/node/bin" && pwd)"
+  echo "unit suites on Node $("$bin/node" --version)"
+  # The JSON reporter is left out: .vitest-report.json stays the one of `pnpm test`.
+  PATH="$bin:$PATH" "$bin/node" node_modules/vitest/vitest.mjs run packages/ --reporter=dot || status=1
+done
+exit $status
