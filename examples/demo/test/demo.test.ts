@@ -100,7 +100,8 @@ describe('the demo', () => {
 
         // 503 + Retry-After: sse-rx-client waits it out and comes back; EventSource gives up for good.
         await page.press('[data-action="unavailable"]');
-        await page.waitLog('rx', 'HTTP 503 with Retry-After: 2');
+        // Its next attempt may wait out a backoff of up to 8 s first (capped on the page).
+        await page.waitLog('rx', 'HTTP 503 with Retry-After: 2', 30_000);
         await waitFor(async () => (await page.badge('native')) === 'closed', 10_000, 'EventSource to give up');
         await page.waitCounter('rx', 'reconnects', (n) => n === 4, 'the sse-rx reconnect after the 503s', 30_000);
         await page.expectClean('rx');
@@ -185,8 +186,8 @@ function drive(tab: Page) {
       ),
     waitCounter: (panel: string, name: string, check: (n: number) => boolean, what: string, timeoutMs = 20_000) =>
       waitFor(async () => check(await counter(panel, name)), timeoutMs, what),
-    waitLog: (panel: string, text: string) =>
-      waitFor(async () => (await log(panel)).some((line) => line.includes(text)), 10_000, `"${text}" in ${panel}`),
+    waitLog: (panel: string, text: string, timeoutMs = 10_000) =>
+      waitFor(async () => (await log(panel)).some((line) => line.includes(text)), timeoutMs, `"${text}" in ${panel}`),
     /** True when the counter stays the same for `ms` (a pause sends nothing). */
     counterStill: async (panel: string, name: string, ms: number) => {
       const first = await counter(panel, name);
