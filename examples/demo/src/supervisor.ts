@@ -54,6 +54,9 @@ async function bundleChild(outfile: string): Promise<void> {
 export async function startDemo(config: DemoConfig = {}): Promise<SupervisedDemo> {
   const log = config.log ?? console.log;
   const dataDir = mkdtempSync(join(tmpdir(), 'sse-rx-demo-'));
+  // Also when the process exits before close() finished (Ctrl-C gives it 2 s).
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once('exit', removeData);
   const childScript = join(dataDir, 'server.mjs');
   const [app] = await Promise.all([bundleApp(), bundleChild(childScript)]);
   writeFileSync(join(dataDir, 'app.js'), app);
@@ -114,7 +117,8 @@ export async function startDemo(config: DemoConfig = {}): Promise<SupervisedDemo
     close: async () => {
       closing = true;
       await stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeData();
+      process.off('exit', removeData);
     },
   };
 }
