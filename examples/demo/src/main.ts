@@ -1,10 +1,10 @@
 import { envPort, runExample } from 'sse-rx-example-support';
-import { start } from './server.js';
+import { startDemo } from './supervisor.js';
 import { printTicks } from './terminal.js';
 
 await runExample({
   start: async () => {
-    const demo = await start(envPort());
+    const demo = await startDemo({ port: envPort() });
     console.log(`\n  sse-rx demo running: open ${demo.url}/ in a browser\n`);
     return demo;
   },
