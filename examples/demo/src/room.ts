@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { BehaviorSubject, defer, finalize, map, merge, type Observable, of } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
+import type { SseMessage } from 'sse-rx-server';
 
 /** The items an example shopper adds, in turn. */
 const GOODS = ['apples', 'bread', 'coffee', 'dates', 'eggs', 'figs', 'grapes', 'honey'];
