@@ -143,7 +143,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     return {
       status,
       headers: { 'retry-after': retryAfter, 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ message }),
+      body: JSON.stringify({ status, message }),
     };
   };
   // A throwing key function must not crash the sink: the stream is then not limited per key.

@@ -90,7 +90,7 @@ describe('createStreamRegistry', () => {
     const response = await fetch(url);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('3');
-    expect(await response.json()).toEqual({ message: 'Server shutting down' });
+    expect(await response.json()).toEqual({ status: 503, message: 'Server shutting down' });
     expect(ticks.total()).toBe(0);
     await done;
     expect(registry.metrics().refusedStreams).toBe(1);
@@ -221,7 +221,7 @@ describe('createStreamRegistry', () => {
     const refused = await fetch(url);
     expect(refused.status).toBe(503);
     expect(['5', '6', '7', '8', '9', '10']).toContain(refused.headers.get('retry-after'));
-    expect(await refused.json()).toEqual({ message: 'Too many streams' });
+    expect(await refused.json()).toEqual({ status: 503, message: 'Too many streams' });
     expect(ticks.total()).toBe(2);
     a.abort();
     await until(() => registry.metrics().openStreams === 1);
@@ -244,7 +244,8 @@ describe('createStreamRegistry', () => {
     const third = await fetch(url, { headers: { 'x-user': 'alice' } });
     expect(third.status).toBe(429);
     expect(['5', '6', '7', '8', '9', '10']).toContain(third.headers.get('retry-after'));
-    await third.body?.cancel();
+    expect(third.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await third.json()).toEqual({ status: 429, message: 'Too many streams for this client' });
     const bob = client(url, { 'x-user': 'bob' });
     expect((await bob.opened).status).toBe(200);
     expect(ticks.total()).toBe(3);
