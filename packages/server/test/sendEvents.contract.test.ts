@@ -63,6 +63,28 @@ describe('sendEvents: the error contract before the stream starts', () => {
     expect(headers.get('access-control-allow-origin')).toBe('*');
   });
 
+  it('adds Retry-After, in whole seconds rounded up, to a 429 or 503 that carries retryAfterMs', async () => {
+    const refusal = (status: number, retryAfterMs: unknown) =>
+      defer(async (): Promise<SseMessage> => {
+        throw withStatus(status, 'x', { retryAfterMs });
+      });
+    const retryAfterOf = async (status: number, retryAfterMs: unknown) => {
+      const { url } = await serve(() => refusal(status, retryAfterMs));
+      const answer = await fetchText(url);
+      await server!.close();
+      server = undefined;
+      expect(answer.status).toBe(status);
+      return answer.headers.get('retry-after');
+    };
+    expect(await retryAfterOf(429, 1500)).toBe('2');
+    expect(await retryAfterOf(503, 0)).toBe('0');
+    // Only 429 and 503 take it; an unusable hint gives no header, never a broken answer.
+    expect(await retryAfterOf(401, 5000)).toBeNull();
+    expect(await retryAfterOf(503, -1)).toBeNull();
+    expect(await retryAfterOf(503, '5000')).toBeNull();
+    expect(await retryAfterOf(503, 2 ** 31)).toBeNull();
+  });
+
   it('sends the head, then the held comments, at the first event', async () => {
     const source = new Subject<SseMessage>();
     const { url } = await serve(() => source.pipe(heartbeat(60_000), retryHint(1000)), { headTimeoutMs: 60_000 });

@@ -79,6 +79,18 @@ describe('toResponse', () => {
     expect(seen).toEqual([['token expired', `http://127.0.0.1/feed`]]);
   });
 
+  it('answers an early 503 that carries retryAfterMs with Retry-After', async () => {
+    const warmingUp = defer(async (): Promise<SseMessage> => {
+      throw Object.assign(new Error('warming up'), { status: 503, retryAfterMs: 4000 });
+    });
+    server = await listenFetch((request) => toResponse(warmingUp, { request }));
+    const { status, headers, text } = await fetchText(server.url);
+    expect(status).toBe(503);
+    expect(headers.get('retry-after')).toBe('4');
+    expect(headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(text).toBe('{"status":503,"message":"Service unavailable"}');
+  });
+
   it('resolves at the first event, at STREAM_READY, or after headTimeoutMs', async () => {
     const source = new Subject<SseMessage>();
     let resolved = false;

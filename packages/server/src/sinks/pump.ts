@@ -6,6 +6,7 @@ import { STREAM_READY } from '../streamReady.js';
 import { encodeFrame } from './encodeFrame.js';
 import { errorBody, type SettledError, type SseErrorInfo } from './errorBody.js';
 import { DEFAULT_HEAD_TIMEOUT_MS } from './responseConfig.js';
+import { retryAfterHeader } from './retryAfterHeader.js';
 import { createWriteQueue, type BackpressureConfig, type FrameTarget, type WriteQueue } from './writeQueue.js';
 
 /**
@@ -50,8 +51,11 @@ export interface SinkConnection extends FrameTarget {
    * answered through `reject`. Without it (a bare byte stream) frames go out at once.
    */
   open?(): void;
-  /** Answers an error that came before `open`, with its status and JSON body; the connection is then done. */
-  reject?(status: number, body: string): void;
+  /**
+   * Answers an error that came before `open`, with its status, the answer's headers (`content-type`
+   * and maybe `retry-after`) and JSON body; the connection is then done.
+   */
+  reject?(status: number, body: string, headers: Record<string, string>): void;
   end(): void;
   abort(reason: SseSlowClientError): void;
 }
@@ -164,7 +168,8 @@ export function pump(
       held = undefined;
       clearTimeout(headTimer);
       ending = ended = true;
-      connection.reject(answer.status, JSON.stringify(httpBody(answer)));
+      const headers = { 'content-type': 'application/json; charset=utf-8', ...retryAfterHeader(error, answer.status) };
+      connection.reject(answer.status, JSON.stringify(httpBody(answer)), headers);
       return;
     }
     try {

@@ -30,7 +30,8 @@ const streaming = new WeakSet<SseNodeSocket>();
  * The head is held until the first message that is more than a comment or a `retry:` hint,
  * `STREAM_READY`, or `headTimeoutMs`, whichever comes first. An error from the source before
  * that (sync or async: an auth check in `defer`, say) is answered with its HTTP status (its
- * numeric `status` from 400 to 599, else 500) and the JSON body `{"status","code"?,"message"}`;
+ * numeric `status` from 400 to 599, else 500) and the JSON body `{"status","code"?,"message"}`
+ * (a 429 or 503 whose error carries a numeric `retryAfterMs` also gets `Retry-After`);
  * a later one with `event: error` and data `{"status","code"?,"message","retryable"}`, then the
  * end (see `mapError`; every error goes to `onError`). A message the codec refuses is skipped
  * and reported to `onError` as `SseInvalidMessageError`; the stream goes on.
@@ -153,9 +154,9 @@ export function sendEvents(
       },
       // Destroy without an error: an http2 stream would re-emit it where nobody listens.
       abort: () => (admission?.slowClient(), res.destroy()),
-      reject: (errorStatus, body) => {
+      reject: (errorStatus, body, headers) => {
         if (socket) streaming.delete(socket);
-        answer(errorStatus, { ...extra, 'content-type': 'application/json; charset=utf-8' }, body);
+        answer(errorStatus, { ...extra, ...headers }, body);
       },
     },
     config,

@@ -41,7 +41,7 @@ export function toReadableStream(
 /** What a Web response adds to a bare event stream: a head to hold, and its request. */
 export interface ResponseHead {
   open(): void;
-  reject(status: number, body: string): void;
+  reject(status: number, body: string, headers: Record<string, string>): void;
   request?: SseRequest | undefined;
 }
 
@@ -66,8 +66,8 @@ export function eventStream(
           {
             ...(head && {
               open: head.open,
-              reject: (status: number, body: string) => {
-                head.reject(status, body);
+              reject: (status: number, body: string, headers: Record<string, string>) => {
+                head.reject(status, body, headers);
                 controller.close();
                 admission?.release();
               },

@@ -77,9 +77,9 @@ export function toResponse(source$: Observable<SseMessage>, config: ToResponseCo
       opened = true;
       if (body) resolve(new Response(body, { status, headers: headersOf(config) }));
     };
-    const reject = (errorStatus: number, text: string) => {
+    const reject = (errorStatus: number, text: string, answerHeaders: Record<string, string>) => {
       const headers = new Headers(config.headers);
-      headers.set('content-type', 'application/json; charset=utf-8');
+      for (const [name, value] of Object.entries(answerHeaders)) headers.set(name, value);
       resolve(new Response(text, { status: errorStatus, headers }));
     };
     body = eventStream(source$, config, { open, reject, request }, admission);
