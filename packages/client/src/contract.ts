@@ -32,6 +32,16 @@ export function readServerError(event: SseEvent): SseServerErrorReport | undefin
   };
 }
 
+/**
+ * The `code` and `message` of an error answered before the stream, when `body` is the contract's
+ * JSON `{ status, code?, message }` with `status` the response's own; else no fields.
+ */
+export function readHttpErrorBody(body: string, status: number): { code?: string; message?: string } {
+  const data = jsonObject<'status' | 'code' | 'message'>(body);
+  if (!data || data.status !== status || typeof data.message !== 'string') return {};
+  return typeof data.code === 'string' ? { code: data.code, message: data.message } : { message: data.message };
+}
+
 /** The reset of an `event: reset` with data `{ reason, lastEventId }`, or undefined. */
 export function readReset(event: SseEvent): SseReset | undefined {
   const data = event.type === 'reset' ? jsonObject(event.data) : undefined;

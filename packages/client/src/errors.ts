@@ -1,4 +1,5 @@
 import { SseError } from 'sse-rx-codec';
+import { readHttpErrorBody } from './contract.js';
 import type { StandardSchemaV1 } from './standardSchema.js';
 
 /** Where a connection of {@link fromSse} stood when it failed: what a reconnect resumes from. @public */
@@ -45,9 +46,9 @@ export class SseConnectionError extends SseError {
  * ```ts
  * import { fromSse, isSseHttpError } from 'sse-rx-client';
  * fromSse('/events', { reconnect: false }).subscribe({
- *   error: (e) => isSseHttpError(e) && console.log(e.status, e.bodySnippet),
+ *   error: (e) => isSseHttpError(e) && console.log(e.status, e.code, e.serverMessage, e.bodySnippet),
  * });
- * // 401 {"error":"token expired"}
+ * // 401 TOKEN_EXPIRED Log in again {"status":401,"code":"TOKEN_EXPIRED","message":"Log in again"}
  * ```
  * @public
  */
@@ -61,6 +62,16 @@ export class SseHttpError extends SseConnectionError {
   readonly bodySnippet: string;
   /** The response itself, its body already read or cancelled. */
   readonly response: Response;
+  /**
+   * The `code` of a contract JSON body (`{"status","code"?,"message"}`, as sse-rx-server answers
+   * an error before the stream), if the body is one and has a code.
+   */
+  readonly code: string | undefined;
+  /**
+   * The `message` of a contract JSON body, text the server meant to be shown (for a 401 or 403,
+   * say), if the body is one; `message` stays this library's description of the failure.
+   */
+  readonly serverMessage: string | undefined;
 
   constructor(message: string, response: Response, bodySnippet: string, state: SseResumeState) {
     super(message, state);
@@ -68,6 +79,9 @@ export class SseHttpError extends SseConnectionError {
     this.headers = response.headers;
     this.bodySnippet = bodySnippet;
     this.response = response;
+    const body = readHttpErrorBody(bodySnippet, response.status);
+    this.code = body.code;
+    this.serverMessage = body.message;
   }
 }
 

@@ -121,6 +121,35 @@ describe('fromSse and the server error contract', () => {
     ]);
     expect(server.requests).toHaveLength(1);
   });
+
+  it("reads code and message out of a contract JSON body onto SseHttpError, so an app can show the server's message", async () => {
+    const bodies = [
+      '{"status":403,"code":"NO_SEAT","message":"Your plan has no seat left"}',
+      '{"status":403,"message":"Forbidden"}',
+      // Not the contract: another status in the body, a non-string message, not JSON.
+      '{"status":500,"code":"X","message":"m"}',
+      '{"status":403,"code":"X","message":7}',
+      'Forbidden',
+    ];
+    const server = await serve((_req, res, index) => {
+      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(bodies[index]);
+    });
+    const seen: unknown[] = [];
+    for (const body of bodies) {
+      const error = await errorWithin(fromSse(server.url), 3000);
+      if (!isSseHttpError(error)) throw error;
+      expect(error.bodySnippet).toBe(body);
+      seen.push([error.code, error.serverMessage]);
+    }
+    expect(seen).toEqual([
+      ['NO_SEAT', 'Your plan has no seat left'],
+      [undefined, 'Forbidden'],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+  });
 });
 
 describe('fromSse Last-Event-ID', () => {
