@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { concat, from, type Observable, of } from 'rxjs';
+import { concat, from, NEVER, type Observable, of, throwError } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { createMemoryStore, sendEvents } from 'sse-rx-server';
+import { createMemoryStore, heartbeat, sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser } from './support/browser.js';
 import { bundleClient } from '../examples/demo/src/bundle.js';
@@ -106,6 +106,55 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
       expect(await dataInPage()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `event ${n}`));
       expect(seenIds).toEqual([undefined, ids[2]]);
       await tab.evaluate(() => (window as any).source.close());
+    } finally {
+      await tab.close();
+      await server.close();
+    }
+  });
+
+  it('EventSource reads a contract stream: ignores the heartbeat announcement, gets a retryable event: error as a MessageEvent, then reconnects by itself', async () => {
+    const script = () => `
+      window.received = [];
+      const source = new EventSource('/events');
+      window.source = source;
+      source.addEventListener('message', (e) => window.received.push({ type: 'message', data: e.data, id: e.lastEventId }));
+      // What a native EventSource user sees: the contract's event: error is a MessageEvent with data,
+      // the connection ending is a plain Event.
+      source.addEventListener('error', (e) =>
+        window.received.push(e instanceof MessageEvent ? { type: 'error', data: e.data } : { type: 'connection error' }),
+      );
+    `;
+    const firstConnection = (): Observable<SseMessage> =>
+      concat(
+        of({ retry: 200 }, { id: '1', data: 'one' }, { id: '2', data: 'two' }),
+        throwError(() => new Error('database password leaked here')),
+      ).pipe(heartbeat(60_000));
+    const reconnection = (): Observable<SseMessage> =>
+      concat(of({ id: '3', data: 'three' }), NEVER).pipe(heartbeat(60_000));
+    const seenIds: (string | undefined)[] = [];
+    const server = await startServer(
+      app(script, (lastEventId) => (lastEventId === undefined ? firstConnection() : reconnection()), seenIds),
+    );
+    const tab = await browser.context.newPage();
+    try {
+      await tab.goto(server.url);
+      const received = () => tab.evaluate(() => (window as unknown as { received: unknown[] }).received);
+      await waitFor(async () => (await received()).length >= 5, 15_000, 'the events of both connections');
+      expect(await received()).toEqual([
+        { type: 'message', data: 'one', id: '1' },
+        { type: 'message', data: 'two', id: '2' },
+        { type: 'error', data: '{"status":500,"message":"Internal error","retryable":true}' },
+        { type: 'connection error' },
+        { type: 'message', data: 'three', id: '3' },
+      ]);
+      expect(seenIds).toEqual([undefined, '2']);
+      // The same stream as raw bytes: the announcement comment comes first, on the wire.
+      const raw = await fetch(`${server.url}/events`).then((response) => response.text());
+      expect(raw).toBe(
+        ': sse-rx heartbeat-ms=60000\n\nretry: 200\n\nid: 1\ndata: one\n\nid: 2\ndata: two\n\n' +
+          'event: error\ndata: {"status":500,"message":"Internal error","retryable":true}\n\n',
+      );
+      await tab.evaluate(() => (window as unknown as { source: EventSource }).source.close());
     } finally {
       await tab.close();
       await server.close();
