@@ -85,6 +85,19 @@ describe('sendEvents: the error contract before the stream starts', () => {
     expect(await retryAfterOf(503, 2 ** 31)).toBeNull();
   });
 
+  it('takes retryAfterMs from mapError too, and never puts it in an event: error', async () => {
+    const upstreamDown = () => new Error('upstream down');
+    const mapError = () => ({ status: 503, retryAfterMs: 3000 });
+    const { url } = await serve(() => throwError(upstreamDown), { mapError });
+    const early = await fetchText(url);
+    expect([early.status, early.headers.get('retry-after')]).toEqual([503, '3']);
+    await server!.close();
+    const late = await serve(() => concat(of({ data: 'x' }), throwError(upstreamDown)), { mapError });
+    expect((await fetchText(late.url)).text).toBe(
+      'data: x\n\nevent: error\ndata: {"status":503,"message":"Service unavailable","retryable":true}\n\n',
+    );
+  });
+
   it('sends the head, then the held comments, at the first event', async () => {
     const source = new Subject<SseMessage>();
     const { url } = await serve(() => source.pipe(heartbeat(60_000), retryHint(1000)), { headTimeoutMs: 60_000 });

@@ -40,14 +40,22 @@ export interface SseErrorInfo {
    * @default false for a 4xx status other than 408 and 429, else true
    */
   retryable?: boolean;
+  /**
+   * How long the client should wait before its next request, sent as `Retry-After` (whole
+   * seconds, rounded up) on an answer with status 429 or 503 before the stream started; not
+   * part of an `event: error`. A value that is not from 0 to 2^31 - 1 sends no header.
+   * @default the error's own numeric `retryAfterMs`, else none
+   */
+  retryAfterMs?: number;
 }
 
-/** The error contract's fields, all settled. */
+/** The error contract's fields, all settled, and the wait hint for `Retry-After`. */
 export interface SettledError {
   status: number;
   code?: string;
   message: string;
   retryable: boolean;
+  retryAfterMs?: number;
 }
 
 const REASONS: Record<number, string> = {
@@ -73,13 +81,18 @@ const REASONS: Record<number, string> = {
  * fields (a BigInt, a circular `code`, a string), gives the default answer.
  */
 export function errorBody(error: unknown, mapError?: (error: unknown) => SseErrorInfo | undefined): SettledError {
-  const own = error as { code?: unknown; expose?: unknown; message?: unknown } | null | undefined;
+  const own = error as
+    | { code?: unknown; expose?: unknown; message?: unknown; retryAfterMs?: unknown }
+    | null
+    | undefined;
   const ownStatus = httpStatusOf(error);
   let ownCode: string | undefined;
   let ownMessage: string | undefined;
+  let ownRetryAfterMs: number | undefined;
   try {
     ownCode = ownStatus !== undefined && typeof own?.code === 'string' ? own.code : undefined;
     ownMessage = own?.expose === true && typeof own.message === 'string' ? own.message : undefined;
+    ownRetryAfterMs = typeof own?.retryAfterMs === 'number' ? own.retryAfterMs : undefined;
   } catch {
     // A getter that throws: keep the generic fields.
   }
@@ -89,19 +102,27 @@ export function errorBody(error: unknown, mapError?: (error: unknown) => SseErro
     const message =
       info.message ?? ownMessage ?? REASONS[status] ?? (status < 500 ? 'Request refused' : 'Internal error');
     const retryable = info.retryable ?? !(status < 500 && status !== 408 && status !== 429);
-    return code === undefined ? { status, message, retryable } : { status, code, message, retryable };
+    const retryAfterMs = info.retryAfterMs ?? ownRetryAfterMs;
+    return {
+      status,
+      ...(code !== undefined && { code }),
+      message,
+      retryable,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
   };
   if (!mapError) return settle({});
   try {
     const mapped = mapError(error);
     if (typeof mapped !== 'object' || mapped === null) return settle({});
-    const { status, code, message, retryable } = mapped;
+    const { status, code, message, retryable, retryAfterMs } = mapped;
     const valid =
       (status === undefined || httpStatusOf({ status }) !== undefined) &&
       (code === undefined || typeof code === 'string') &&
       (message === undefined || typeof message === 'string') &&
-      (retryable === undefined || typeof retryable === 'boolean');
-    return settle(valid ? { status, code, message, retryable } : {});
+      (retryable === undefined || typeof retryable === 'boolean') &&
+      (retryAfterMs === undefined || typeof retryAfterMs === 'number');
+    return settle(valid ? { status, code, message, retryable, retryAfterMs } : {});
   } catch {
     return settle({});
   }

@@ -168,12 +168,12 @@ export function pump(
       held = undefined;
       clearTimeout(headTimer);
       ending = ended = true;
-      const headers = { 'content-type': 'application/json; charset=utf-8', ...retryAfterHeader(error, answer.status) };
+      const headers = { 'content-type': 'application/json; charset=utf-8', ...retryAfterHeader(answer) };
       connection.reject(answer.status, JSON.stringify(httpBody(answer)), headers);
       return;
     }
     try {
-      if (!openHead() || !push(encodeFrame({ event: 'error', data: JSON.stringify(answer) }))) return;
+      if (!openHead() || !push(encodeFrame({ event: 'error', data: JSON.stringify(eventBody(answer)) }))) return;
     } catch {
       // The connection refused the write (it is already gone): just close.
     }
@@ -224,6 +224,11 @@ export function pump(
 }
 
 /** The JSON body of an error answered before the stream started: no `retryable`, the status says it. */
-function httpBody({ status, code, message }: SettledError): Omit<SettledError, 'retryable'> {
+function httpBody({ status, code, message }: SettledError): Pick<SettledError, 'status' | 'code' | 'message'> {
   return code === undefined ? { status, message } : { status, code, message };
+}
+
+/** The data of an `event: error`: the contract's fields, without the `Retry-After` hint. */
+function eventBody({ retryAfterMs: _hint, ...fields }: SettledError): Omit<SettledError, 'retryAfterMs'> {
+  return fields;
 }
