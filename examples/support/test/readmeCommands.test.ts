@@ -69,7 +69,7 @@ const badRequests: Record<string, BadRequest[]> = {
     { what: 'GET //[', origin: 0, request: get('//['), status: 404 },
     { what: 'a POST body cut short', origin: 0, request: truncatedPost('/persons'), hangUp: true },
   ],
-  frameworks: [0, 1, 2, 3].map((origin) => ({
+  frameworks: [0, 1, 2, 3, 4].map((origin) => ({
     what: `GET //[ on server ${origin}`,
     origin,
     request: get('//['),
@@ -132,7 +132,7 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
   },
   chat: async ([origin]) => {
     // A tab that is open when a message is posted gets it live; posted again (bounded) until the stream has it.
-    const reading = readUntil(`${origin}/events`, /event: chat\n[^]*?\n\n/);
+    const reading = readUntil(`${origin}/events`, /event: chat\n[\s\S]*?\n\n/);
     let read = false;
     void reading.finally(() => {
       read = true;
@@ -172,9 +172,14 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
     expect(await readTls(h1Origin!, '/', false)).toContain('<title>sse-rx: 12 streams over HTTP/2</title>');
   },
   frameworks: async (origins) => {
-    expect(origins).toHaveLength(4);
+    // node:http, Express, Fastify, Hono, then NestJS, which asks for a token (the others ignore it).
+    expect(origins).toHaveLength(5);
+    const headers = { authorization: 'Bearer readme test' };
     for (const origin of origins)
-      expect((await readUntil(`${origin}/ticks`, /event: tick\n/)).text).toContain('event: tick\nid: 1\n');
+      expect((await readUntil(`${origin}/ticks`, /event: tick\n/, { headers })).text).toContain('event: tick\nid: 1\n');
+    const refused = await fetch(`${origins[4]}/ticks`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ status: 401, message: 'no token' });
   },
 };
 

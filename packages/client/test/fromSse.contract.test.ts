@@ -12,6 +12,7 @@ import {
   validate,
   type SseReset,
 } from '../src/index.js';
+import { errorWithin } from './errorWithin.js';
 import { openStream, startServer, type TestServer } from './server.js';
 
 // Issue 11, the client half of the wire contract (see the README's "The wire contract"), over real
@@ -29,26 +30,6 @@ async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestSe
 }
 
 const fast = { initialDelayMs: 5, jitter: false };
-
-/** The error a subscription ends with, or an Error saying none came within `ms`. */
-function errorWithin(source: Observable<unknown>, ms: number): Promise<unknown> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      subscription.unsubscribe();
-      resolve(new Error(`no error within ${ms} ms`));
-    }, ms);
-    const subscription = source.subscribe({
-      error: (error: unknown) => {
-        clearTimeout(timer);
-        resolve(error);
-      },
-      complete: () => {
-        clearTimeout(timer);
-        resolve(new Error('completed'));
-      },
-    });
-  });
-}
 
 describe('fromSse and the server error contract', () => {
   it('ends with an SseServerError after exactly 1 request on a non-retryable event: error', async () => {

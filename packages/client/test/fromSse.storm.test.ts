@@ -2,6 +2,7 @@ import { lastValueFrom, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromSse, type SseConnectionState } from '../src/index.js';
 import { waitFor } from '../../../test/support/http.js';
+import { errorWithin } from './errorWithin.js';
 import { openStream, startServer, type TestServer } from './server.js';
 
 // Issue 11: retry rules a server (hostile or unlucky) must not be able to turn into a request storm.
@@ -20,26 +21,6 @@ async function requestsIn(source: Observable<unknown>, requests: unknown[]): Pro
   await waitFor(() => requests.length > 20, WINDOW_MS, 'a storm').catch(() => undefined);
   subscription.unsubscribe();
   return requests.length;
-}
-
-/** The error a subscription ends with, or a timeout error after `ms`. */
-function errorWithin(source: Observable<unknown>, ms: number): Promise<unknown> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      subscription.unsubscribe();
-      resolve(new Error(`no error within ${ms} ms`));
-    }, ms);
-    const subscription = source.subscribe({
-      error: (error: unknown) => {
-        clearTimeout(timer);
-        resolve(error);
-      },
-      complete: () => {
-        clearTimeout(timer);
-        resolve(new Error('completed'));
-      },
-    });
-  });
 }
 
 async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {

@@ -4,7 +4,7 @@
  * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 import { SseProtocolError } from './errors.js';
-import type { SseDecoderOptions, SseEvent } from './types.js';
+import type { SseDecoderConfig, SseEvent } from './types.js';
 import { Utf8ChunkDecoder } from './utf8.js';
 
 const LF = 10;
@@ -42,7 +42,7 @@ export class SseDecoder {
   /** The last event id seen so far: what a reconnecting client sends as `Last-Event-ID`. */
   lastEventId: string;
 
-  private readonly options: SseDecoderOptions;
+  private readonly options: SseDecoderConfig;
   private readonly maxEventSize: number;
   private utf8 = new Utf8ChunkDecoder();
   private started = false;
@@ -64,8 +64,8 @@ export class SseDecoder {
   /** The next NUL in the text being processed (its length if none), -1 when not searched yet: see hasNul. */
   private nextNul = -1;
 
-  /** @param options - callbacks and limits, see {@link SseDecoderOptions}. */
-  constructor(options: SseDecoderOptions = {}) {
+  /** @param options - callbacks and limits, see {@link SseDecoderConfig}. */
+  constructor(options: SseDecoderConfig = {}) {
     this.options = options;
     this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
     this.lastEventId = this.idBuffer = options.lastEventId ?? '';

@@ -1,7 +1,7 @@
 import { SseDecoder } from './decoder.js';
 import { encode } from './encoder.js';
 import type { SseProtocolError } from './errors.js';
-import type { SseDecoderOptions, SseEvent, SseMessage } from './types.js';
+import type { SseDecoderConfig, SseEvent, SseMessage } from './types.js';
 
 /**
  * Options of {@link SseDecoderStream}: the decoder's, with `onError` either a handler or
@@ -9,7 +9,7 @@ import type { SseDecoderOptions, SseEvent, SseMessage } from './types.js';
  * `invalid-retry` as browsers do.
  * @public
  */
-export interface SseDecoderStreamOptions extends Omit<SseDecoderOptions, 'onEvent' | 'onError'> {
+export interface SseDecoderStreamConfig extends Omit<SseDecoderConfig, 'onEvent' | 'onError'> {
   /** @defaultValue `'terminate'` */
   onError?: 'terminate' | ((error: SseProtocolError) => void);
 }
@@ -30,8 +30,8 @@ export interface SseDecoderStreamOptions extends Omit<SseDecoderOptions, 'onEven
  */
 export const SseDecoderStream = /* @__PURE__ */ (() =>
   class SseDecoderStream extends TransformStream<Uint8Array | string, SseEvent> {
-    /** @param options - callbacks and limits; see {@link SseDecoderStreamOptions}. */
-    constructor(options: SseDecoderStreamOptions = {}) {
+    /** @param options - callbacks and limits; see {@link SseDecoderStreamConfig}. */
+    constructor(options: SseDecoderStreamConfig = {}) {
       let decoder!: SseDecoder;
       super({
         start(controller) {

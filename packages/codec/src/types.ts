@@ -43,7 +43,7 @@ export interface SseEvent {
  * Options and callbacks of {@link SseDecoder}.
  * @public
  */
-export interface SseDecoderOptions {
+export interface SseDecoderConfig {
   /** Called for every dispatched event. */
   onEvent?: (event: SseEvent) => void;
   /** Called with the new reconnection delay when a valid `retry:` field arrives. */

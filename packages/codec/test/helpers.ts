@@ -1,4 +1,4 @@
-import { SseDecoder, type SseDecoderOptions, type SseEvent } from '../src/index.js';
+import { SseDecoder, type SseDecoderConfig, type SseEvent } from '../src/index.js';
 
 /** What a decoder reported for one whole stream. */
 export interface Decoded {
@@ -10,7 +10,7 @@ export interface Decoded {
 }
 
 /** Decodes `chunks` as one stream (then ends it) and collects every callback. */
-export function decodeChunks(chunks: Iterable<Uint8Array | string>, options: SseDecoderOptions = {}): Decoded {
+export function decodeChunks(chunks: Iterable<Uint8Array | string>, options: SseDecoderConfig = {}): Decoded {
   const result: Decoded = { events: [], retries: [], comments: [], errors: [], lastEventId: '' };
   const decoder = new SseDecoder({
     ...options,
@@ -26,7 +26,7 @@ export function decodeChunks(chunks: Iterable<Uint8Array | string>, options: Sse
 }
 
 /** Decodes a whole string fed in one chunk. */
-export function decodeText(text: string, options?: SseDecoderOptions): Decoded {
+export function decodeText(text: string, options?: SseDecoderConfig): Decoded {
   return decodeChunks([text], options);
 }
 

@@ -13,12 +13,11 @@ import type { SseMessage } from 'sse-rx-codec';
  *
  * @example
  * ```ts
- * import { concat, defer, of } from 'rxjs';
+ * import { from, startWith, switchMap } from 'rxjs';
  * import { sendEvents, STREAM_READY } from 'sse-rx-server';
- * sendEvents(req, res, defer(async () => {
- *   await checkAccess(req); // throws { status: 403 }: the client gets a real 403
- *   return concat(of(STREAM_READY), orders$); // the head goes out now, before any order
- * }));
+ * // checkAccess(req) rejects with { status: 403 }: the client gets a real 403.
+ * const orders = from(checkAccess(req)).pipe(switchMap(() => orders$.pipe(startWith(STREAM_READY))));
+ * sendEvents(req, res, orders); // on access, the head goes out at once, before any order
  * ```
  * @public
  */
