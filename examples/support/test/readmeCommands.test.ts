@@ -132,7 +132,7 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
   },
   chat: async ([origin]) => {
     // A tab that is open when a message is posted gets it live; posted again (bounded) until the stream has it.
-    const reading = readUntil(`${origin}/events`, /event: chat\n[^]*?\n\n/);
+    const reading = readUntil(`${origin}/events`, /event: chat\n[\s\S]*?\n\n/);
     let read = false;
     void reading.finally(() => {
       read = true;

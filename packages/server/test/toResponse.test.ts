@@ -36,7 +36,10 @@ describe('toResponse', () => {
     ];
     const fromPairs = await toResponse(of({ data: 'x' }), { headers: pairs });
     expect(fromPairs.headers.get('vary')).toBe('origin, cookie');
-    const options = await toResponse(of({ data: 'x' }), { headers: pairs, request: new Request('http://x/', { method: 'OPTIONS' }) });
+    const options = await toResponse(of({ data: 'x' }), {
+      headers: pairs,
+      request: new Request('http://x/', { method: 'OPTIONS' }),
+    });
     expect(options.status).toBe(204);
     expect(options.headers.get('vary')).toBe('origin, cookie');
   });
