@@ -24,6 +24,7 @@ export interface SseResumeState {
  * @public
  */
 export class SseConnectionError extends SseError {
+  /** Always `'SseConnectionError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseConnectionError';
   /** The last event id received before the failure (`''` when none). */
   readonly lastEventId: string;
@@ -52,6 +53,7 @@ export class SseConnectionError extends SseError {
  * @public
  */
 export class SseHttpError extends SseConnectionError {
+  /** Always `'SseHttpError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseHttpError';
   /** The HTTP status code. */
   readonly status: number;
@@ -83,6 +85,7 @@ export class SseHttpError extends SseConnectionError {
  * @public
  */
 export class SseNetworkError extends SseConnectionError {
+  /** Always `'SseNetworkError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseNetworkError';
 }
 
@@ -98,6 +101,7 @@ export class SseNetworkError extends SseConnectionError {
  * @public
  */
 export class SseStreamEndedError extends SseConnectionError {
+  /** Always `'SseStreamEndedError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseStreamEndedError';
 }
 
@@ -114,6 +118,7 @@ export class SseStreamEndedError extends SseConnectionError {
  * @public
  */
 export class SseStallError extends SseConnectionError {
+  /** Always `'SseStallError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseStallError';
 }
 
@@ -136,6 +141,7 @@ export class SseStallError extends SseConnectionError {
  * @public
  */
 export class SseServerError extends SseConnectionError {
+  /** Always `'SseServerError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseServerError';
   /** The HTTP-like status the server gave the error, if any. */
   readonly status: number | undefined;
@@ -178,6 +184,7 @@ export interface SseServerErrorReport {
  * @public
  */
 export class SseParseError extends SseError {
+  /** Always `'SseParseError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseParseError';
   /** The raw data that failed to parse. */
   readonly data: string;
@@ -206,6 +213,7 @@ export class SseParseError extends SseError {
  * @public
  */
 export class SseValidationError extends SseError {
+  /** Always `'SseValidationError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseValidationError';
   /** The data that failed validation. */
   readonly data: unknown;
