@@ -22,16 +22,11 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
 /** Packages whose types must compile without @types/node (Web runtimes: browsers, Workers, Deno). */
-const WEB = ['sse-rx-codec', 'sse-rx-client'];
+const WEB = ['sse-rx-client', 'sse-rx-codec', 'sse-rx-server'];
 /** Instances the user owns and installs beside the package, whatever the manifest says. */
 const USER_INSTALLS = { 'sse-rx-redis': ['ioredis'] };
 /** `<package>: <check>` -> why it fails today. A listed check that passes fails the run: remove it then. */
-const EXPECTED_FAILURES = {
-  'sse-rx-server: TypeScript node16 resolution (ESM and CJS files, skipLibCheck false)':
-    'issue 14: the .d.ts names the DOM type HeadersInit, absent from @types/node 20 without the DOM lib',
-  'sse-rx-server: TypeScript bundler resolution (ESM file, skipLibCheck false)':
-    'issue 14: the .d.ts names the DOM type HeadersInit, absent from @types/node 20 without the DOM lib',
-};
+const EXPECTED_FAILURES = {};
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(join(root, 'package.json'));

@@ -25,6 +25,7 @@ export interface SseResumeState {
  * @public
  */
 export class SseConnectionError extends SseError {
+  /** Always `'SseConnectionError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseConnectionError';
   /** The last event id received before the failure (`''` when none). */
   readonly lastEventId: string;
@@ -53,6 +54,7 @@ export class SseConnectionError extends SseError {
  * @public
  */
 export class SseHttpError extends SseConnectionError {
+  /** Always `'SseHttpError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseHttpError';
   /** The HTTP status code. */
   readonly status: number;
@@ -97,6 +99,7 @@ export class SseHttpError extends SseConnectionError {
  * @public
  */
 export class SseNetworkError extends SseConnectionError {
+  /** Always `'SseNetworkError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseNetworkError';
 }
 
@@ -112,6 +115,7 @@ export class SseNetworkError extends SseConnectionError {
  * @public
  */
 export class SseStreamEndedError extends SseConnectionError {
+  /** Always `'SseStreamEndedError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseStreamEndedError';
 }
 
@@ -128,6 +132,7 @@ export class SseStreamEndedError extends SseConnectionError {
  * @public
  */
 export class SseStallError extends SseConnectionError {
+  /** Always `'SseStallError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseStallError';
 }
 
@@ -150,6 +155,7 @@ export class SseStallError extends SseConnectionError {
  * @public
  */
 export class SseServerError extends SseConnectionError {
+  /** Always `'SseServerError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseServerError';
   /** The HTTP-like status the server gave the error, if any. */
   readonly status: number | undefined;
@@ -192,6 +198,7 @@ export interface SseServerErrorReport {
  * @public
  */
 export class SseParseError extends SseError {
+  /** Always `'SseParseError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseParseError';
   /** The raw data that failed to parse. */
   readonly data: string;
@@ -220,6 +227,7 @@ export class SseParseError extends SseError {
  * @public
  */
 export class SseValidationError extends SseError {
+  /** Always `'SseValidationError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseValidationError';
   /** The data that failed validation. */
   readonly data: unknown;

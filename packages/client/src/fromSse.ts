@@ -21,11 +21,32 @@ import type { RawSseEvent, SseActivity, SseEventOf, SseInit, SseReset } from './
  * @public
  */
 export type SseConnectionState =
-  | { status: 'connecting' }
-  | { status: 'open' }
-  | { status: 'reconnecting'; attempt: number; delayMs: number; error: unknown }
-  | { status: 'paused' }
-  | { status: 'closed' };
+  | {
+      /** A request is being sent (the first one, or a retry whose delay is over). */
+      status: 'connecting';
+    }
+  | {
+      /** The response is an event stream; events flow. */
+      status: 'open';
+    }
+  | {
+      /** A retry waits out its delay. */
+      status: 'reconnecting';
+      /** The retry's number: 1 for the first retry after a failure. */
+      attempt: number;
+      /** How long this retry waits before connecting, in milliseconds. */
+      delayMs: number;
+      /** What ended the last connection (an `SseError`, or what the request threw). */
+      error: unknown;
+    }
+  | {
+      /** `pauseWhen` holds the stream: no request is open. */
+      status: 'paused';
+    }
+  | {
+      /** The subscription ended (or has not started). */
+      status: 'closed';
+    };
 
 /**
  * The config of {@link fromSse} and {@link connectSse}: the request fields of `fetch` (`method`,

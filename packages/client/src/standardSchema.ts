@@ -15,11 +15,23 @@
  * @public
  */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties, under a name no schema library uses for its own. */
   readonly '~standard': {
+    /** The version of the Standard Schema interface: 1. */
     readonly version: 1;
+    /** The library that made the schema (`'zod'`, `'valibot'`, ...). */
     readonly vendor: string;
+    /** Checks a value: its output value, or the issues found (sync or async). */
     readonly validate: (value: unknown) => StandardSchemaV1.Result<Output> | Promise<StandardSchemaV1.Result<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** The schema's input and output types; only in the types, never set at runtime. */
+    readonly types?:
+      | {
+          /** The type the schema accepts. */
+          readonly input: Input;
+          /** The type the schema gives. */
+          readonly output: Output;
+        }
+      | undefined;
   };
 }
 
@@ -27,12 +39,30 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
 export declare namespace StandardSchemaV1 {
   /** A successful or failed validation. */
   type Result<Output> =
-    | { readonly value: Output; readonly issues?: undefined }
-    | { readonly issues: ReadonlyArray<Issue> };
+    | {
+        /** The validated (possibly transformed) value. */
+        readonly value: Output;
+        /** Absent on success. */
+        readonly issues?: undefined;
+      }
+    | {
+        /** What is wrong with the value (at least one). */
+        readonly issues: ReadonlyArray<Issue>;
+      };
   /** One problem found. */
   interface Issue {
+    /** What is wrong, for a person to read. */
     readonly message: string;
-    readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+    /** Where in the value: the keys from the root down. */
+    readonly path?:
+      | ReadonlyArray<
+          | PropertyKey
+          | {
+              /** One key of the path. */
+              readonly key: PropertyKey;
+            }
+        >
+      | undefined;
   }
   /** The output type of a schema. */
   type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['output'];

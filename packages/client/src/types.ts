@@ -15,6 +15,7 @@ declare const parsedData: unique symbol;
  */
 export interface RawSseEvent<K extends string = string, T = unknown> extends SseEvent {
   readonly type: K;
+  /** Never set: it only carries `T`, the type {@link parseJson} will give `data`. */
   readonly [parsedData]?: T;
 }
 
@@ -28,8 +29,11 @@ export interface RawSseEvent<K extends string = string, T = unknown> extends Sse
  * @public
  */
 export interface ParsedSseEvent<K extends string = string, T = unknown> {
+  /** The event type (`message` for an event sent without `event:`). */
   readonly type: K;
+  /** The parsed (and, after {@link validate}, validated) data. */
   readonly data: T;
+  /** The last `id:` the stream carried up to this event (`''` before any). */
   readonly lastEventId: string;
 }
 

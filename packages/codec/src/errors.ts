@@ -3,6 +3,7 @@
  * @public
  */
 export class SseError extends Error {
+  /** Always `'SseError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseError';
 }
 
@@ -21,6 +22,7 @@ export type SseProtocolErrorType = 'invalid-retry' | 'max-size-exceeded';
  * @public
  */
 export class SseProtocolError extends SseError {
+  /** Always `'SseProtocolError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseProtocolError';
   /** What kind of problem this is. */
   readonly type: SseProtocolErrorType;

@@ -18,6 +18,7 @@ import { SseError, type SseMessage } from 'sse-rx-codec';
  * @public
  */
 export class SseSlowClientError extends SseError {
+  /** Always `'SseSlowClientError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseSlowClientError';
   /** The bound that was exceeded, in bytes. */
   readonly maxBufferBytes: number;
@@ -56,6 +57,7 @@ export class SseSlowClientError extends SseError {
  * @public
  */
 export class SseShutdownError extends SseError {
+  /** Always `'SseShutdownError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseShutdownError';
   /** The shutdown deadline that passed, in milliseconds. */
   readonly deadlineMs: number;
@@ -86,6 +88,7 @@ export class SseShutdownError extends SseError {
  * @public
  */
 export class SseInvalidMessageError extends SseError {
+  /** Always `'SseInvalidMessageError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseInvalidMessageError';
   /** The message that was skipped. */
   readonly sseMessage: SseMessage;

@@ -12,7 +12,7 @@ export type { SseSinkConfig } from './sinks/pump.js';
 export type { SseResponseConfig } from './sinks/responseConfig.js';
 export { sendEvents, type SendEventsConfig } from './sinks/sendEvents.js';
 export { toReadableStream } from './sinks/toReadableStream.js';
-export { toResponse, type ToResponseConfig } from './sinks/toResponse.js';
+export { type SseWebHeaders, toResponse, type ToResponseConfig } from './sinks/toResponse.js';
 export type { BackpressureConfig } from './sinks/writeQueue.js';
 export { createMemoryStore, type MemoryStoreConfig } from './stores/createMemoryStore.js';
 export type { EventStore, ResetData, ResetReason } from './stores/eventStore.js';

@@ -56,8 +56,8 @@ export interface SseNodeResponse {
   writeHead(status: number, headers: Record<string, string | number | string[]>): unknown;
   /** Sends the head at once, before the first event. */
   flushHeaders?(): void;
-  /** Writes one encoded frame; false when the connection is full (wait for `drain`). */
-  write(chunk: Uint8Array): boolean;
+  /** Writes one encoded frame; false when the connection is full (wait for `drain`); `callback` once it is passed on. */
+  write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
   /** Added by compression middleware: pushes out what zlib holds back. */
   flush?(): void;
   /** Ends the response, after a last chunk (an error body, say). */

@@ -27,6 +27,23 @@ describe('toResponse', () => {
     expect(response.headers.get('x-stream')).toBe('yes');
   });
 
+  it('takes extra headers as a Headers or as name-value pairs, on streams and on OPTIONS answers', async () => {
+    const fromHeaders = await toResponse(of({ data: 'x' }), { headers: new Headers({ 'x-stream': 'headers' }) });
+    expect(fromHeaders.headers.get('x-stream')).toBe('headers');
+    const pairs: Array<[string, string]> = [
+      ['vary', 'origin'],
+      ['vary', 'cookie'],
+    ];
+    const fromPairs = await toResponse(of({ data: 'x' }), { headers: pairs });
+    expect(fromPairs.headers.get('vary')).toBe('origin, cookie');
+    const options = await toResponse(of({ data: 'x' }), {
+      headers: pairs,
+      request: new Request('http://x/', { method: 'OPTIONS' }),
+    });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('vary')).toBe('origin, cookie');
+  });
+
   it('becomes a JSON response with the status of an error raised while subscribing', async () => {
     const unauthorized = defer(() => {
       throw Object.assign(new Error('log in first'), { status: 401 });

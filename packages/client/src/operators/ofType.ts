@@ -15,9 +15,13 @@ import { filter, type OperatorFunction } from 'rxjs';
  * @returns An operator that filters events by `type`.
  * @public
  */
-export function ofType<E extends { type: string }, K extends E['type']>(
-  ...types: [K, ...K[]]
-): OperatorFunction<E, OfType<E, K>> {
+export function ofType<
+  E extends {
+    /** The event type. */
+    type: string;
+  },
+  K extends E['type'],
+>(...types: [K, ...K[]]): OperatorFunction<E, OfType<E, K>> {
   const wanted = new Set<string>(types);
   return filter((event): event is OfType<E, K> => wanted.has(event.type));
 }
@@ -31,6 +35,29 @@ export function ofType<E extends { type: string }, K extends E['type']>(
  * ```
  * @public
  */
-export type OfType<E extends { type: string }, K extends string> = [Extract<E, { type: K }>] extends [never]
-  ? E & { readonly type: K }
-  : Extract<E, { type: K }>;
+export type OfType<
+  E extends {
+    /** The event type. */
+    type: string;
+  },
+  K extends string,
+> = [
+  Extract<
+    E,
+    {
+      /** One of the kept types. */
+      type: K;
+    }
+  >,
+] extends [never]
+  ? E & {
+      /** One of the kept types. */
+      readonly type: K;
+    }
+  : Extract<
+      E,
+      {
+        /** One of the kept types. */
+        type: K;
+      }
+    >;

@@ -31,10 +31,26 @@ export interface ValidateConfig {
  * @returns An operator from events with parsed data to events with validated, typed data.
  * @public
  */
-export function validate<E extends { type: string; data: unknown; lastEventId: string }, S extends StandardSchemaV1>(
+export function validate<
+  E extends {
+    /** The event type. */
+    type: string;
+    /** The data to check (parsed by {@link parseJson} first). */
+    data: unknown;
+    /** The event's last id. */
+    lastEventId: string;
+  },
+  S extends StandardSchemaV1,
+>(
   schema: S,
   config: ValidateConfig = {},
-): OperatorFunction<E, Omit<E, 'data'> & { data: StandardSchemaV1.InferOutput<S> }> {
+): OperatorFunction<
+  E,
+  Omit<E, 'data'> & {
+    /** The data as the schema gives it. */
+    data: StandardSchemaV1.InferOutput<S>;
+  }
+> {
   type Out = Omit<E, 'data'> & { data: StandardSchemaV1.InferOutput<S> };
   return concatMap((event): Observable<Out> => {
     // The contract's reset is a control event, not a payload: `onReset` of fromSse is where to react.

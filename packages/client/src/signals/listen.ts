@@ -13,7 +13,9 @@ import { Observable } from 'rxjs';
  * @public
  */
 export interface EventTargetLike {
+  /** Calls `listener` on each event of `type` (as `EventTarget.addEventListener`). */
   addEventListener(type: string, listener: () => void): void;
+  /** Stops calling `listener` for `type` (as `EventTarget.removeEventListener`). */
   removeEventListener(type: string, listener: () => void): void;
 }
 

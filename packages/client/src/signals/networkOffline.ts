@@ -11,7 +11,13 @@ import { listen, type EventTargetLike } from './listen.js';
  * ```
  * @public
  */
-export type NetworkTarget = EventTargetLike & { readonly navigator?: { readonly onLine?: boolean } };
+export type NetworkTarget = EventTargetLike & {
+  /** The browser's `navigator`; absent outside a browser (never offline then). */
+  readonly navigator?: {
+    /** `false` when the browser knows it is offline. */
+    readonly onLine?: boolean;
+  };
+};
 
 /** The global scope, `window` in a page: read on each call, never at module load. */
 export const globalScope = (): NetworkTarget => globalThis as NetworkTarget;

@@ -10,7 +10,10 @@ import { listen, type EventTargetLike } from './listen.js';
  * ```
  * @public
  */
-export type VisibilityTarget = EventTargetLike & { readonly visibilityState?: string };
+export type VisibilityTarget = EventTargetLike & {
+  /** `'hidden'` while nobody sees the page (as `document.visibilityState`). */
+  readonly visibilityState?: string;
+};
 
 /**
  * Whether the page is hidden (another tab in front, window minimised, screen locked): the current

@@ -93,7 +93,7 @@ export function pump(
   config: PumpConfig = {},
   request?: SseRequest,
 ): Pump {
-  const queue = createWriteQueue(connection, config.backpressure);
+  const queue = createWriteQueue(connection, config.backpressure, () => endWhenFlushed());
   const subscription = new Subscription();
   let ending = false;
   let ended = false;

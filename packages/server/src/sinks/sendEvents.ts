@@ -139,8 +139,8 @@ export function sendEvents(
           res.destroy();
         }
       },
-      write: (frame) => {
-        const more = res.write(frame);
+      write: (frame, onFlushed) => {
+        const more = onFlushed && !res.flush ? res.write(frame, onFlushed) : res.write(frame);
         // Compression middleware would hold the event in zlib's buffer until it fills up.
         res.flush?.();
         return more;
@@ -148,6 +148,8 @@ export function sendEvents(
       get writableLength() {
         return res.writableLength ?? 0;
       },
+      // Compression middleware (it adds `flush`) drops write callbacks.
+      callsOnFlushed: !res.flush,
       end: () => {
         if (socket) streaming.delete(socket);
         res.end('');

@@ -6,6 +6,19 @@ import { checkHeadTimeout, type SseResponseConfig } from './responseConfig.js';
 import { eventStream } from './toReadableStream.js';
 
 /**
+ * Headers as {@link toResponse} takes them: a `Headers`, a list of name-value pairs or a record.
+ * Written out so that the types need no DOM lib (a Node project with `lib: ["es2022"]` compiles).
+ *
+ * @example
+ * ```ts
+ * import type { SseWebHeaders } from 'sse-rx-server';
+ * const headers: SseWebHeaders = { 'access-control-allow-origin': '*' };
+ * ```
+ * @public
+ */
+export type SseWebHeaders = Iterable<readonly [string, string]> | Readonly<Record<string, string>>;
+
+/**
  * Options of {@link toResponse}.
  * @public
  */
@@ -15,7 +28,7 @@ export interface ToResponseConfig extends SseResponseConfig {
    * answers too (so CORS headers reach a browser that must read a 401).
    * @default {}
    */
-  headers?: HeadersInit;
+  headers?: SseWebHeaders;
   /**
    * The request being answered: a `HEAD` or `OPTIONS` request gets an answer without a stream;
    * it is given to `onError` and the registry's `key` function, and counted as a resume when it
@@ -63,7 +76,7 @@ export function toResponse(source$: Observable<SseMessage>, config: ToResponseCo
   const status = config.status ?? 200;
   if (request?.method === 'HEAD') return Promise.resolve(new Response(null, { status, headers: headersOf(config) }));
   if (request?.method === 'OPTIONS') {
-    return Promise.resolve(new Response(null, { status: 204, headers: new Headers(config.headers) }));
+    return Promise.resolve(new Response(null, { status: 204, headers: webHeaders(config.headers) }));
   }
   const admission = config.registry ? admit(config.registry, request) : undefined;
   if (admission && isRefusal(admission)) {
@@ -78,7 +91,7 @@ export function toResponse(source$: Observable<SseMessage>, config: ToResponseCo
       if (body) resolve(new Response(body, { status, headers: headersOf(config) }));
     };
     const reject = (errorStatus: number, text: string, answerHeaders: Record<string, string>) => {
-      const headers = new Headers(config.headers);
+      const headers = webHeaders(config.headers);
       for (const [name, value] of Object.entries(answerHeaders)) headers.set(name, value);
       resolve(new Response(text, { status: errorStatus, headers }));
     };
@@ -90,6 +103,13 @@ export function toResponse(source$: Observable<SseMessage>, config: ToResponseCo
 /** The event-stream headers with the extra ones over them. */
 function headersOf(config: ToResponseConfig): Headers {
   const headers = new Headers(sseHeaders());
-  for (const [name, value] of new Headers(config.headers)) headers.set(name, value);
+  for (const [name, value] of webHeaders(config.headers)) headers.set(name, value);
+  return headers;
+}
+
+/** A `Headers` of the extra ones (`append`s, as the `Headers` constructor does). */
+function webHeaders(init: SseWebHeaders = {}): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Symbol.iterator in init ? init : Object.entries(init)) headers.append(name, value);
   return headers;
 }

@@ -14,9 +14,13 @@ export interface BackpressureConfig {
    * The most bytes of encoded messages held for one client while its connection is full. What
    * Node already accepted for the connection and still holds (`res.writableLength`: the response's
    * and its socket's buffers, or the HTTP/2 stream's) counts toward it, so the policy applies once
-   * the process holds this much for the client. Writes go straight through while the connection
-   * has room, so Node may hold its `highWaterMark` (16 KiB by default) plus one message even when
-   * the bound is smaller. Bytes the kernel's socket buffers took are outside the process and not counted.
+   * the process holds this much for the client. `sendEvents` stops handing messages to Node while
+   * they and one more of the same size would go past the bound (Node's own `highWaterMark`, 64 KiB
+   * from Node 22, may be larger) and hands on the rest as Node flushes, so Node holds more only
+   * for a single message larger than that; behind compression middleware (which drops write
+   * callbacks), and for `toReadableStream`/`toResponse`, what the connection takes before it says
+   * "full" (Node's `highWaterMark`, or one message) goes through first. Bytes the kernel's socket
+   * buffers took are outside the process and not counted.
    * The default holds 128 events of 1 KB for a client that stopped reading (on top of what the
    * kernel took): 1,000 stalled clients then held at most 120 MiB (RSS peak 304 MiB), where 1 MiB
    * held 1,000 MiB (RSS 1.5 GiB) and 256 KiB 249 MiB (RSS 472 MiB); 64 KiB saved little more RSS
@@ -36,7 +40,15 @@ export interface BackpressureConfig {
 
 /** Where a {@link WriteQueue} writes: `write` returns false when the connection is full. */
 export interface FrameTarget {
-  write(frame: Uint8Array): boolean;
+  /** Writes the frame; false when full (`drain` follows). Calls `onFlushed` once it passed the frame on, if `callsOnFlushed`. */
+  write(frame: Uint8Array, onFlushed?: (error?: unknown) => void): boolean;
+  /**
+   * True when `write` calls `onFlushed` for every frame (Node's write callback). The queue then
+   * also stops writing while what the target holds would leave no room under the bound for one
+   * more frame, and writes on at each flush: Node's own high-water mark (64 KiB from Node 22, 16 KiB
+   * before) can be above the bound, and Node says "full" only past it.
+   */
+  readonly callsOnFlushed?: boolean;
   /** Bytes the target accepted but still holds (Node's `writableLength`); they count toward the bound. */
   readonly writableLength?: number;
 }
@@ -61,8 +73,16 @@ export interface WriteQueue {
 
 const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024;
 
-/** Creates the bounded queue both sinks share, applying the {@link BackpressureConfig} policy. */
-export function createWriteQueue(target: FrameTarget, config: BackpressureConfig = {}): WriteQueue {
+/**
+ * Creates the bounded queue both sinks share, applying the {@link BackpressureConfig} policy.
+ * `afterFlush` runs each time the target reported a frame passed on and the queue wrote what then
+ * fitted (the pump ends a finished stream there once the queue is empty).
+ */
+export function createWriteQueue(
+  target: FrameTarget,
+  config: BackpressureConfig = {},
+  afterFlush?: () => void,
+): WriteQueue {
   const maxBufferBytes = config.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
   const policy = config.policy ?? 'close';
   const frames: Uint8Array[] = [];
@@ -70,6 +90,27 @@ export function createWriteQueue(target: FrameTarget, config: BackpressureConfig
   let bufferedBytes = 0;
   let dropped = 0;
   let full = false;
+
+  // Whether the target may take the frame now: under the bound, what the target holds plus this
+  // frame leave room for one more of its size in the queue (the newest frame always has a place);
+  // a target that holds nothing takes any frame.
+  const fits = (frame: Uint8Array): boolean => {
+    const held = target.writableLength ?? 0;
+    return !target.callsOnFlushed || held === 0 || held + 2 * frame.byteLength <= maxBufferBytes;
+  };
+  const write = (frame: Uint8Array): void => {
+    full = !target.write(frame, onFlushed);
+  };
+  const flush = (): void => {
+    while (!full && frames.length > head && fits(frames[head]!)) write(shift());
+    if (frames.length === head) frames.length = head = 0;
+  };
+  // Bytes left the target: queued frames may fit now (a failed write means the connection is gone).
+  const onFlushed = (error?: unknown): void => {
+    if (error) return;
+    if (!full) flush();
+    afterFlush?.();
+  };
 
   const shift = (): Uint8Array => {
     const frame = frames[head]!;
@@ -85,8 +126,8 @@ export function createWriteQueue(target: FrameTarget, config: BackpressureConfig
 
   return {
     push(frame) {
-      if (!full && frames.length === head) {
-        full = !target.write(frame);
+      if (!full && frames.length === head && fits(frame)) {
+        write(frame);
         return true;
       }
       // Node's own buffer holds bytes of this client too: the room left is what the bound leaves over.
@@ -108,8 +149,7 @@ export function createWriteQueue(target: FrameTarget, config: BackpressureConfig
     },
     drain() {
       full = false;
-      while (!full && frames.length > head) full = !target.write(shift());
-      if (frames.length === head) frames.length = head = 0;
+      flush();
     },
     get empty() {
       return frames.length === head;

@@ -46,6 +46,7 @@ export type ResetReason = 'trimmed' | 'unknown' | 'epoch' | 'future' | 'malforme
  * @public
  */
 export interface ResetData {
+  /** Why the id cannot be served exactly; see {@link ResetReason}. */
   reason: ResetReason;
   /** The id the client sent: whole up to 64 characters, else its first 64 and `…`. */
   lastEventId: string;
