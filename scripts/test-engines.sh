@@ -13,12 +13,6 @@ newest=26
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=("$oldest" "$newest")
 
-# A test that fails on Node >= 24 today (issue 14), on a quiet machine too: (Node 26) the registry
-# does not destroy a stream past its shutdown deadline within 5 s. On those versions it runs on its
-# own and must still fail: if it passes, this script fails, so its entry goes as soon as it is fixed.
-known_files=(packages/server/test/createStreamRegistry.test.ts)
-known_names="destroys a stream that cannot finish by the deadline"
-
 cache="node_modules/.cache/sse-rx-node"
 status=0
 for version in "${versions[@]}"; do
@@ -31,15 +25,6 @@ for version in "${versions[@]}"; do
   echo "unit suites on Node $("$bin/node" --version)"
   # The JSON reporter is left out: .vitest-report.json stays the one of `pnpm test`.
   vitest=("$bin/node" node_modules/vitest/vitest.mjs run --reporter=dot)
-  if [ "$("$bin/node" -p 'process.versions.node.split(".")[0]')" -lt 24 ]; then
-    PATH="$bin:$PATH" "${vitest[@]}" packages/ || status=1
-    continue
-  fi
-  PATH="$bin:$PATH" "${vitest[@]}" packages/ -t "^(?!.*($known_names))" || status=1
-  echo "known failures on Node $version (issue 14), expected to fail:"
-  if PATH="$bin:$PATH" "${vitest[@]}" "${known_files[@]}" -t "($known_names)"; then
-    echo "a known failure now passes on Node $version: remove it from scripts/test-engines.sh" >&2
-    status=1
-  fi
+  PATH="$bin:$PATH" "${vitest[@]}" packages/ || status=1
 done
 exit $status

@@ -56,6 +56,41 @@ describe('createWriteQueue', () => {
     expect(queue.push(frame(4, 1))).toBe(false);
   });
 
+  it("keeps a target whose high-water mark is above the bound within it, writing on as it flushes (Node 22+'s 64 KiB)", () => {
+    // Never says "full" (a 64 KiB highWaterMark against a 40-byte bound); holds what it was given until flushed.
+    const pending: Array<() => void> = [];
+    const written: number[] = [];
+    let writableLength = 0;
+    const sink = {
+      callsOnFlushed: true,
+      get writableLength() {
+        return writableLength;
+      },
+      write(data: Uint8Array, onFlushed?: () => void) {
+        written.push(data[0]!);
+        writableLength += data.byteLength;
+        pending.push(() => {
+          writableLength -= data.byteLength;
+          onFlushed?.();
+        });
+        return true;
+      },
+    };
+    let flushes = 0;
+    const queue = createWriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' }, () => flushes++);
+    for (let tag = 1; tag <= 6; tag++) expect(queue.push(frame(tag))).toBe(true);
+    // The target takes frames while they and one more fit (20 + 10 + 10 <= 40), the queue the newest
+    // in the 10 bytes left, the older ones are dropped: never more than the bound held.
+    expect(written).toEqual([1, 2, 3]);
+    expect(queue.heldBytes).toBeLessThanOrEqual(40);
+    expect(queue.dropped).toBe(2);
+    // Each flush lets the queue write on, in order, and reports it.
+    while (pending.length > 0 && flushes < 10) pending.shift()!();
+    expect(written).toEqual([1, 2, 3, 6]);
+    expect(queue.empty).toBe(true);
+    expect(flushes).toBe(4);
+  });
+
   it("refuses a frame over the bound under the default 'close' policy", () => {
     const queue = createWriteQueue(target(1), { maxBufferBytes: 25 });
     expect(queue.push(frame(1))).toBe(true);
