@@ -38,7 +38,7 @@ describe.skipIf(!redisServerAvailable)('a store whose Redis connection goes sile
     // Acknowledged by Redis while the store's connection is silent.
     for (let n = 1; n <= 100; n++) ids.push(await append(suite.publisher, 'hole', { data: String(n) }));
 
-    const messages = await collect(messages$, 101, 5_000);
+    const messages = await collect(messages$, 101, 15_000);
     expect(messages.map((m) => m.id)).toEqual(ids);
     expect(states).toContain('reconnecting');
     expect(states.at(-1)).toBe('connected');
