@@ -1,25 +1,42 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
-/**
- * Bundles sse-rx-client (from the workspace sources) into one browser script that puts its exports
- * on `window.sseRx`. Also used by the browser end-to-end tests.
- */
-export async function bundleClient(): Promise<string> {
+/** One minified browser script (IIFE) from `options`, with the workspace packages taken from their sources. */
+async function browserScript(options: BuildOptions): Promise<string> {
   const result = await build({
-    stdin: {
-      contents: "export * from 'sse-rx-client';",
-      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
-      loader: 'ts',
-    },
+    ...options,
     bundle: true,
     format: 'iife',
-    globalName: 'sseRx',
     platform: 'browser',
     target: 'es2022',
     conditions: ['sse-rx-source'],
     minify: true,
     write: false,
   });
-  return result.outputFiles[0]!.text;
+  return result.outputFiles![0]!.text;
+}
+
+/**
+ * Bundles sse-rx-client (from the workspace sources) into one browser script that puts its exports
+ * on `window.sseRx`. Used by the browser end-to-end tests.
+ * @returns the script's text.
+ */
+export function bundleClient(): Promise<string> {
+  return browserScript({
+    stdin: {
+      contents: "export * from 'sse-rx-client';",
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      loader: 'ts',
+    },
+    globalName: 'sseRx',
+  });
+}
+
+/**
+ * Bundles the demo page's script (`src/browser/app.ts`, with sse-rx-client from the workspace
+ * sources and rxjs) into one browser script: no CDN, no build step before `pnpm demo`.
+ * @returns the script's text.
+ */
+export function bundleApp(): Promise<string> {
+  return browserScript({ entryPoints: [fileURLToPath(new URL('./browser/app.ts', import.meta.url))] });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ExampleSetupError } from 'sse-rx-example-support';
-import { bundleApp } from './bundleApp.js';
+import { bundleApp } from './bundle.js';
 import type { DemoServer } from './server.js';
 
 /** Options of {@link startDemo}. */

@@ -1,4 +1,4 @@
-// The demo page's script, bundled by src/bundleApp.ts: the same price stream read by sse-rx-client
+// The demo page's script, bundled by bundleApp (src/bundle.ts): the same price stream read by sse-rx-client
 // and by the native EventSource, the buttons that hurt it, the broadcast scene and the wire bytes.
 import { BehaviorSubject, combineLatest, filter, map, merge } from 'rxjs';
 import {
