@@ -37,7 +37,8 @@ export async function runExample<Running extends { close(): Promise<void> }>(
     if (stopping) return;
     stopping = true;
     const closed = running?.close() ?? Promise.resolve();
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+    // Not unref(): with a close that hangs, an emptied event loop would exit before `stopped` is printed.
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
     console.log('stopped');
     process.exit(0);
   };
