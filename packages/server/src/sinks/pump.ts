@@ -1,5 +1,6 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { type SseDemand, withDemand } from '../demand.js';
 import { SseInvalidMessageError, SseSlowClientError } from '../errors.js';
 import type { SseRequest } from '../readLastEventId.js';
 import { STREAM_READY } from '../streamReady.js';
@@ -93,7 +94,7 @@ export function pump(
   config: PumpConfig = {},
   request?: SseRequest,
 ): Pump {
-  const queue = createWriteQueue(connection, config.backpressure, () => endWhenFlushed());
+  const queue = createWriteQueue(connection, config.backpressure, () => (endWhenFlushed(), wake()));
   const subscription = new Subscription();
   let ending = false;
   let ended = false;
@@ -102,6 +103,29 @@ export function pump(
   let held: Uint8Array[] | undefined = connection.open ? [] : undefined;
   let heldBytes = 0;
   let headTimer: ReturnType<typeof setTimeout> | undefined;
+  // Listeners of `demand.whenReady`, called once the queue is empty again.
+  let waiting: (() => void)[] = [];
+  const demand: SseDemand = {
+    get ready() {
+      return queue.empty;
+    },
+    whenReady(listener) {
+      if (queue.empty) {
+        const timer = setTimeout(listener, 0);
+        return () => clearTimeout(timer);
+      }
+      waiting.push(listener);
+      return () => {
+        waiting = waiting.filter((other) => other !== listener);
+      };
+    },
+  };
+  const wake = () => {
+    if (waiting.length === 0 || !queue.empty) return;
+    const listeners = waiting;
+    waiting = [];
+    for (const listener of listeners) listener();
+  };
 
   const report = (error: unknown) => {
     try {
@@ -182,18 +206,21 @@ export function pump(
 
   subscription.add(() => clearTimeout(headTimer));
   subscription.add(
-    source$.subscribe({
-      next: (message) => {
-        if (ending) return;
-        try {
-          send(message);
-        } catch (error) {
-          fail(error);
-        }
-      },
-      error: fail,
-      complete: finish,
-    }),
+    // A store subscribed here reads `demand` (clientDemand) to pace a replay to this connection.
+    withDemand(demand, () =>
+      source$.subscribe({
+        next: (message) => {
+          if (ending) return;
+          try {
+            send(message);
+          } catch (error) {
+            fail(error);
+          }
+        },
+        error: fail,
+        complete: finish,
+      }),
+    ),
   );
   if (held !== undefined && !subscription.closed) {
     const headTimeoutMs = config.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS;
@@ -205,6 +232,7 @@ export function pump(
     drain() {
       queue.drain();
       endWhenFlushed();
+      wake();
     },
     end(last) {
       if (ending || ended) return;
