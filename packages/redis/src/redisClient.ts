@@ -3,6 +3,14 @@ import type { Cluster, Redis } from 'ioredis';
 /**
  * The ioredis client a store runs on: one `Redis` (also behind Sentinel) or a `Cluster`. Every
  * command the store sends names one key, the stream, so it is served by the stream's slot.
+ *
+ * @example
+ * ```ts
+ * import { Cluster } from 'ioredis';
+ * import { createRedisStore, type RedisClient } from 'sse-rx-redis';
+ * const redis: RedisClient = new Cluster([{ host: '127.0.0.1', port: 7000 }]);
+ * const store = createRedisStore({ redis, stream: 'news' });
+ * ```
  * @public
  */
 export type RedisClient = Redis | Cluster;

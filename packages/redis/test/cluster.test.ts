@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
 import { Cluster } from 'ioredis';
 import { eventStoreContract } from 'sse-rx-server/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisStore } from '../src/index.js';
+import { createRedisStore, siblingKey } from '../src/index.js';
 import { whenState } from './helpers.js';
 import { type RedisCluster, startRedisCluster } from './redisCluster.js';
 import { redisServerAvailable } from './redisServer.js';
@@ -32,6 +33,31 @@ describe.skipIf(!redisServerAvailable)('createRedisStore on a Redis Cluster (3 p
     cleanup.push(() => client.disconnect());
     return client;
   };
+
+  it('siblingKey gives a key in the slot of any stream it accepts (CLUSTER KEYSLOT)', async () => {
+    // Names rich in braces, where hash tags start and end.
+    const name = fc.string({ unit: fc.constantFrom('{', '}', 'a', 'b', ':', 'é', '\n'), maxLength: 8 });
+    const slotOf = (key: string) => cluster.slotOf(key);
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(name, fc.string()), name, async (stream, part) => {
+        let key: string;
+        try {
+          key = siblingKey(stream, part);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+          // Refused only when no key could be built: empty, or a '}' without a hash tag.
+          expect(stream === '' || stream.includes('}')).toBe(true);
+          return;
+        }
+        accepted++;
+        expect(key).not.toBe(stream);
+        expect(await slotOf(key)).toBe(await slotOf(stream));
+      }),
+      { numRuns: 300, seed: 16 },
+    );
+    expect(accepted).toBeGreaterThan(150);
+  });
 
   describe('eventStoreContract', () => {
     let streams = 0;
