@@ -77,7 +77,7 @@ describe('WriteQueue', () => {
       },
     };
     let flushes = 0;
-    const queue = new WriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' }, () => flushes++);
+    const queue = new WriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' }, { flushed: () => flushes++ });
     for (let tag = 1; tag <= 6; tag++) expect(queue.push(frame(tag))).toBe(true);
     // The target takes frames while they and one more fit (20 + 10 + 10 <= 40), the queue the newest
     // in the 10 bytes left, the older ones are dropped: never more than the bound held.

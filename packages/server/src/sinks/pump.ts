@@ -83,7 +83,8 @@ const isControl = (message: SseMessage): boolean =>
  * thousands of clients pays).
  */
 export class Pump implements SseDemand {
-  readonly subscription = new Subscription();
+  /** Closed once the source is done or stopped; unsubscribe it to stop the source. */
+  readonly subscription = new Subscription(() => this.stop());
   /** The write queue, for its `bufferedBytes`, `heldBytes` and `dropped` counts. */
   readonly queue: WriteQueue;
   /** Messages skipped because the codec refuses them. */
@@ -96,6 +97,8 @@ export class Pump implements SseDemand {
   private headTimer: ReturnType<typeof setTimeout> | undefined;
   // Listeners of `whenReady`, called once the queue is empty again.
   private waiting: (() => void)[] | undefined;
+  // The subscription to the source (its own teardown list, so `subscription` needs none).
+  private source: Subscription | undefined;
 
   constructor(
     source$: Observable<SseMessage>,
@@ -103,11 +106,13 @@ export class Pump implements SseDemand {
     private readonly config: PumpConfig = {},
     private readonly request?: SseRequest,
   ) {
-    this.queue = new WriteQueue(connection, config.backpressure, () => this.flushed());
+    this.queue = new WriteQueue(connection, config.backpressure, this);
     if (connection.open) this.held = [];
-    this.subscription.add(() => clearTimeout(this.headTimer));
     // A store subscribed here reads this pump as its demand (clientDemand) to pace a replay.
-    this.subscription.add(withDemand(this, () => source$.subscribe(this)));
+    const source = withDemand(this, () => source$.subscribe(this));
+    // The source may have ended (or failed) while being subscribed.
+    if (this.subscription.closed) source.unsubscribe();
+    else this.source = source;
     if (this.held !== undefined && !this.subscription.closed) {
       const headTimeoutMs = config.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS;
       if (headTimeoutMs > 0) this.headTimer = setTimeout(() => this.openHead(), headTimeoutMs);
@@ -197,8 +202,8 @@ export class Pump implements SseDemand {
     }
   }
 
-  // The queue passed frames on: end a finished stream once it is empty, wake stores waiting on it.
-  private flushed(): void {
+  /** The queue passed frames on: ends a finished stream once it is empty, wakes stores waiting on it. */
+  flushed(): void {
     if (!this.queue.empty) return;
     if (this.ending && !this.ended) {
       this.ended = true;
@@ -227,6 +232,13 @@ export class Pump implements SseDemand {
     this.clearHeadTimer();
     this.connection.open!();
     return frames.every((frame) => this.push(frame));
+  }
+
+  // Stops the source and the head timer (the teardown of `subscription`).
+  private stop(): void {
+    this.clearHeadTimer();
+    this.source?.unsubscribe();
+    this.source = undefined;
   }
 
   // Clears the head timer and lets go of it (a fired Timeout kept per idle stream is heap for nothing).

@@ -153,7 +153,8 @@ class NodeConnection implements SinkConnection {
     res.on('error', this.detach);
     res.on('drain', this.onDrain);
     if (socket) {
-      socket.on('close', this.detach);
+      // A response queued behind a pipelined one gets no `close` of its own: its connection's says it.
+      if (!res.socket) socket.on('close', this.detach);
       streaming.add(socket);
     }
     this.pump = new Pump(source$, this, config, this.req);

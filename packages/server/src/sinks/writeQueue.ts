@@ -76,19 +76,19 @@ export class WriteQueue {
   private readonly onFlushed = (error?: unknown): void => {
     if (error) return;
     if (!this.full) this.flush();
-    this.afterFlush?.();
+    this.owner?.flushed();
   };
 
   /**
    * @param target - where frames go.
    * @param config - the bound and the policy.
-   * @param afterFlush - runs each time the target reported a frame passed on and the queue wrote
-   *   what then fitted (the pump ends a finished stream there once the queue is empty).
+   * @param owner - its `flushed` runs each time the target reported a frame passed on and the
+   *   queue wrote what then fitted (the pump ends a finished stream there once the queue is empty).
    */
   constructor(
     private readonly target: FrameTarget,
     config: BackpressureConfig = {},
-    private readonly afterFlush?: () => void,
+    private readonly owner?: { flushed(): void },
   ) {
     this.maxBufferBytes = config.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     this.policy = config.policy ?? 'close';

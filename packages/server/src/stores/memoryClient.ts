@@ -30,6 +30,8 @@ export class MemoryClient {
   private cancelWait: (() => void) | undefined;
 
   constructor(
+    /** The store's live clients: this one leaves them when unsubscribed. */
+    private readonly clients: Set<MemoryClient>,
     private readonly subscriber: Subscriber<SseMessage>,
     /** The smallest number not sent yet. */
     public nextSeq: number,
@@ -69,8 +71,9 @@ export class MemoryClient {
     batch();
   }
 
-  /** Cancels a replay batch still due (the client left). */
-  stop(): void {
+  /** The client left: no more live entries, and no replay batch still due (the stream's teardown). */
+  unsubscribe(): void {
+    this.clients.delete(this);
     this.cancelWait?.();
   }
 
