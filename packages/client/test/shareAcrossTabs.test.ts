@@ -169,7 +169,9 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', () => {
     }
   });
 
-  it('8 tabs on HTTP/1.1 all receive with shareAcrossTabs; without it the seventh hangs in connecting', { timeout: 90_000 }, async () => {
+  it('8 tabs on HTTP/1.1 all receive with shareAcrossTabs; without it the seventh hangs in connecting', {
+    timeout: 90_000,
+  }, async () => {
     const tabs: Page[] = [];
     try {
       // Without the option: Chromium opens at most 6 connections to one host over HTTP/1.1.

@@ -24,7 +24,8 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     );
   if (channel === '') throw new TypeError('connectSse: shareAcrossTabs must be true or a non-empty channel name');
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-  if (typeof document === 'undefined' || !locks || typeof BroadcastChannel !== 'function') return fromSse(input, config);
+  if (typeof document === 'undefined' || !locks || typeof BroadcastChannel !== 'function')
+    return fromSse(input, config);
   const name = `sse-rx:${channel === true ? `${config.method ?? 'GET'} ${new URL(input, document.baseURI)}` : channel}`;
   const { onState, onActivity, onReset } = config;
   return new Observable<RawSseEvent>((subscriber) => {
