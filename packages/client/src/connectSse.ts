@@ -96,9 +96,9 @@ export function connectSse<EventMap = Record<string, unknown>>(
   };
   const hooked = { ...rest, onState, onActivity };
   return {
-    events$: (shareAcrossTabs
-      ? (tabGroup(input, hooked, shareAcrossTabs) as Observable<SseEventOf<EventMap>>)
-      : fromSse<EventMap>(input, hooked)
+    events$: (shareAcrossTabs === false
+      ? fromSse<EventMap>(input, hooked)
+      : (tabGroup(input, hooked, shareAcrossTabs) as Observable<SseEventOf<EventMap>>)
     ).pipe(share()),
     state$: state.asObservable(),
     activity$: activity.asObservable(),
