@@ -51,7 +51,6 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     };
 
     let leading: Subscription | undefined;
-    let lastState: SseConnectionState = { status: 'connecting' };
     let lastActivity: SseActivity | undefined;
     const lead = (): Subscription => {
       const source = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -61,7 +60,6 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
         lastEventId: position,
         onState: (state) => {
           if (state.status === 'closed') return; // this tab leaving is not the group closing
-          lastState = state;
           report(state);
           post({ kind: 'state', state: stateToWire(state), lastEventId: position });
         },
@@ -97,7 +95,7 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
       switch (message.kind) {
         case 'hello':
           if (leading) {
-            post({ kind: 'state', state: stateToWire(lastState), lastEventId: position });
+            post({ kind: 'state', state: stateToWire(current), lastEventId: position });
             if (lastActivity) post({ kind: 'activity', activity: lastActivity });
           }
           return;
@@ -107,8 +105,10 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
           if (!delivered) position = message.lastEventId;
           return report(stateFromWire(message.state));
         case 'activity':
-          if (!leading) onActivity?.(message.activity);
-          return;
+          // The leader's answer to another tab's hello repeats what this tab has.
+          if (leading || message.activity.atMs === lastActivity?.atMs) return;
+          lastActivity = message.activity;
+          return onActivity?.(message.activity);
         case 'event':
           return deliver(message.event, message.own, message.source);
         case 'reset':
