@@ -14,8 +14,8 @@ type ReconnectingOnWire = Omit<Extract<SseConnectionState, { status: 'reconnecti
  */
 export type TabMessage =
   | { kind: 'hello' }
-  /** The leader's state, and the last event id it delivered: where a new leader resumes. */
-  | { kind: 'state'; state: WireState; lastEventId: string }
+  /** The leader's state, and the last event id it delivered (from connection `source`): where a joining tab stands. */
+  | { kind: 'state'; state: WireState; lastEventId: string; source: string }
   | { kind: 'activity'; activity: SseActivity }
   /** `own`: the event carried an `id:` of its own (its `lastEventId` changed); `source`: the leader's connection. */
   | { kind: 'event'; event: RawSseEvent; own: boolean; source: string }

@@ -43,17 +43,19 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
       onState?.(state);
     };
     /** Delivers `event` unless another connection already delivered its id. */
-    const deliver = (event: RawSseEvent, own: boolean, source: string): void => {
-      if (own && event.lastEventId !== '' && seen.repeats(event.lastEventId, source)) return;
+    const deliver = (event: RawSseEvent, own: boolean, from: string): void => {
+      if (own && event.lastEventId !== '' && seen.repeats(event.lastEventId, from)) return;
       position = event.lastEventId;
       delivered = true;
       subscriber.next(event);
     };
 
     let leading: Subscription | undefined;
+    /** This tab's connection, named in what it relays, once it leads. */
+    let source = '';
     let lastActivity: SseActivity | undefined;
     const lead = (): Subscription => {
-      const source = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+      source = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
       let previousId = position;
       return fromSse(input, {
         ...config,
@@ -61,7 +63,7 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
         onState: (state) => {
           if (state.status === 'closed') return; // this tab leaving is not the group closing
           report(state);
-          post({ kind: 'state', state: stateToWire(state), lastEventId: position });
+          post({ kind: 'state', state: stateToWire(state), lastEventId: position, source });
         },
         onActivity: (activity) => {
           lastActivity = activity;
@@ -95,14 +97,18 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
       switch (message.kind) {
         case 'hello':
           if (leading) {
-            post({ kind: 'state', state: stateToWire(current), lastEventId: position });
+            post({ kind: 'state', state: stateToWire(current), lastEventId: position, source });
             if (lastActivity) post({ kind: 'activity', activity: lastActivity });
           }
           return;
         case 'state':
           if (leading) return;
-          // A tab that joined learns the group's position; one that delivered events knows it better.
-          if (!delivered) position = message.lastEventId;
+          // A tab that joined learns the group's position, and takes its id as delivered (a new leader
+          // may resume from before it); one that delivered events knows better.
+          if (!delivered) {
+            position = message.lastEventId;
+            if (position !== '') seen.repeats(position, message.source);
+          }
           return report(stateFromWire(message.state));
         case 'activity':
           // The leader's answer to another tab's hello repeats what this tab has.
