@@ -30,12 +30,13 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   let browser: Browser;
   const requests: StreamRequest[] = [];
   const failing = new Set<string>();
+  const cutting = new Set<string>();
 
   /**
    * The streams, on their own origin (so the page loads never queue behind them, as with an API
    * host): ticks with ids from Last-Event-ID + 1 on, as a server with replay sends them (from
-   * Last-Event-ID - 2 with `&overlap`); a path
-   * put in `failing` ends with the contract's non-retryable error at its next tick.
+   * Last-Event-ID - 3 with `&overlap`); a path put in `failing` ends with the contract's
+   * non-retryable error at its next tick, one put in `cutting` has its connection destroyed.
    */
   function stream(req: IncomingMessage, res: ServerResponse) {
     const cors = {
@@ -56,6 +57,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
     const first = id;
     const timer = setInterval(() => {
       id++;
+      if (cutting.delete(seen.path)) return res.destroy();
       if (failing.has(seen.path)) {
         res.end('event: error\ndata: {"status":403,"code":"gone","message":"Room closed","retryable":false}\n\n');
         return clearInterval(timer);
@@ -236,6 +238,25 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
       await waitFor(() => openFor(path) === 0, 5000, 'the connection closed with the last tab');
     } finally {
       for (const tab of [leader, follower, other]) await tab?.close();
+    }
+  });
+
+  it("relays the leader's states: every tab sees reconnecting when its connection breaks, then open, and no event twice", async () => {
+    const path = '/events?cut';
+    const tabs = [await openTab(path, true), await openTab(path, true)];
+    try {
+      for (const tab of tabs) await until(tab, 5, 'both tabs');
+      cutting.add(path);
+      await waitFor(() => requestsFor(path).length === 2, 15_000, 'the leader to reconnect');
+      const resumedFrom = Number(requestsFor(path)[1]!.lastEventId);
+      for (const tab of tabs) await until(tab, resumedFrom + 5, 'events after the reconnect');
+      for (const tab of tabs) {
+        const { received, states } = await seenIn(tab);
+        expectExactlyOnce(received);
+        expect(states).toEqual(['closed', 'connecting', 'open', 'reconnecting', 'connecting', 'open']);
+      }
+    } finally {
+      for (const tab of tabs) await tab.close();
     }
   });
 
