@@ -270,6 +270,11 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
       for (const tab of tabs)
         expect((await seenIn(tab)).error).toEqual({ name: 'SseServerError', message: 'Room closed', status: 403 });
       expect(requestsFor(path)).toHaveLength(1);
+      // The failed leader let go of the lock: a tab that subscribes now leads a new request.
+      failing.delete(path);
+      tabs.push(await openTab(path, true));
+      await until(tabs[2]!, 1, 'a new request');
+      expect(requestsFor(path)).toHaveLength(2);
     } finally {
       for (const tab of tabs) await tab.close();
     }

@@ -132,10 +132,11 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     let release = (): void => {};
     locks
       .request(name, { signal: quit.signal }, () => {
-        if (subscriber.closed) return Promise.resolve();
-        leading = lead();
+        // Held until this tab leaves; `release` is set first, so an end while starting to lead releases it too.
         return new Promise<void>((resolve) => {
           release = resolve;
+          if (subscriber.closed) resolve();
+          else leading = lead();
         });
       })
       .catch((error: unknown) => {
