@@ -123,6 +123,13 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   /** Waits until `page` received ids up to at least `id`. */
   const until = (page: Page, id: number, what: string) =>
     waitFor(async () => (await lastOf(page)) >= id, 15_000, `${what}: id ${id}`);
+  /** Opens `count` tabs sharing `path`, and waits until each received an event. */
+  async function openGroup(path: string, count: number): Promise<Page[]> {
+    const tabs: Page[] = [];
+    for (let i = 0; i < count; i++) tabs.push(await openTab(path, true));
+    for (const tab of tabs) await waitFor(async () => (await lastOf(tab)) > 0, 15_000, 'an event in each tab');
+    return tabs;
+  }
   /** Every id from the first one received to the last, once each, in order. */
   const expectExactlyOnce = (received: number[]) => {
     expect(received.length).toBeGreaterThan(0);
@@ -243,9 +250,8 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
 
   it("relays the leader's states: every tab sees reconnecting when its connection breaks, then open, and no event twice", async () => {
     const path = '/events?cut';
-    const tabs = [await openTab(path, true), await openTab(path, true)];
+    const tabs = await openGroup(path, 2);
     try {
-      for (const tab of tabs) await until(tab, 5, 'both tabs');
       cutting.add(path);
       await waitFor(() => requestsFor(path).length === 2, 15_000, 'the leader to reconnect');
       const resumedFrom = Number(requestsFor(path)[1]!.lastEventId);
@@ -262,9 +268,8 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
 
   it("relays the leader's error to every tab: the same name and fields", async () => {
     const path = '/events?fail';
-    const tabs = [await openTab(path, true), await openTab(path, true)];
+    const tabs = await openGroup(path, 2);
     try {
-      for (const tab of tabs) await until(tab, 5, 'both tabs');
       failing.add(path);
       for (const tab of tabs) await waitFor(async () => (await seenIn(tab)).error !== undefined, 15_000, 'the error');
       for (const tab of tabs)
