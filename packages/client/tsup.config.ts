@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+import { baseConfig } from '../../tsup.config.js';
+
+/**
+ * The shared build, except that the ESM build keeps one file per module (`bundle: false`). A user's
+ * bundler then drops every module the app does not reach, its `rxjs` imports with it; in one
+ * bundled file the imports of all modules sit at the top and are kept (an import from a package the
+ * bundler leaves external may have side effects). The CJS build stays one file, for `require`.
+ */
+export default defineConfig([
+  { ...baseConfig, format: ['esm'], entry: ['src/**/*.ts'], bundle: false, dts: { entry: 'src/index.ts' } },
+  { ...baseConfig, format: ['cjs'], clean: false },
+]);
