@@ -1,4 +1,4 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 import { baseConfig } from '../../tsup.config.js';
 
 /**
@@ -7,7 +7,9 @@ import { baseConfig } from '../../tsup.config.js';
  * bundled file the imports of all modules sit at the top and are kept (an import from a package the
  * bundler leaves external may have side effects). The CJS build stays one file, for `require`.
  */
-export default defineConfig([
+export const builds: Options[] = [
   { ...baseConfig, format: ['esm'], entry: ['src/**/*.ts'], bundle: false, dts: { entry: 'src/index.ts' } },
   { ...baseConfig, format: ['cjs'], clean: false },
-]);
+];
+
+export default defineConfig(builds);
