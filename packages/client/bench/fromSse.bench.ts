@@ -159,8 +159,14 @@ const rates = (c: Contender, withServer: boolean) =>
   times.get(c)!.map((t) => EVENTS / ((t.clientMs + (withServer ? t.serverMs : 0)) / 1000));
 const rate = (c: Contender, withServer = false) => median(rates(c, withServer));
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-const ratio = (c: Contender, peer: Contender, withServer = false) =>
-  c === eventsource || c === fes ? '-' : `**${(rate(c, withServer) / rate(peer, withServer)).toFixed(2)}x**`;
+/** The median of the per-round ratios (min–max): each round runs every contender, so load that comes and goes cancels out. */
+const ratio = (c: Contender, peer: Contender, withServer = false) => {
+  if (c === eventsource || c === fes) return '-';
+  const ours = rates(c, withServer);
+  const theirs = rates(peer, withServer);
+  const perRound = ours.map((r, i) => r / theirs[i]!);
+  return `**${median(perRound).toFixed(2)}x** (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
+};
 const rows = contenders.map((c) => {
   const client = rates(c, false);
   return `| ${c.name} | ${fmt(rate(c))} (${fmt(Math.min(...client))}–${fmt(Math.max(...client))}) | ${ratio(c, eventsource)} | ${ratio(c, fes)} | ${fmt(rate(c, true))} | ${ratio(c, eventsource, true)} |`;
@@ -175,16 +181,17 @@ writeFileSync(
     `What this measures: how many events/s a client gets through for each second of CPU it uses, reading ${EVENTS.toLocaleString('en')}`,
     `small events (\`id\` + JSON \`data\` with a chat-like sentence, ~${eventBytes} B on the wire on average; fresh text per event:`,
     '1 in 10 with an accented word, 1 in 20 in CJK, 1 in 20 with emoji, the rest ASCII) over one connection to a local',
-    'node:http server (127.0.0.1) that runs in its own process and writes the events, encoded once up front, in batches of 1,000.',
-    `The built packages (\`dist\`), ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}; median of ${RUNS} runs`,
-    'after a warm-up round, the contenders interleaved in a rotating order, all in one process. Every event is counted and',
-    'the count checked. `fromSse` uses `{ reconnect: false }`; `eventsource` is closed at the last event;',
+    'node:http server (127.0.0.1) that runs in its own process and writes the events, encoded once up front, in batches',
+    `of 1,000. The built packages (\`dist\`), ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}; ${RUNS} rounds`,
+    'after a warm-up round, each running every contender in a rotating order, all in one process. Every event is counted',
+    'and the count checked. `fromSse` uses `{ reconnect: false }`; `eventsource` is closed at the last event;',
     "`@microsoft/fetch-event-source` is given `openWhenHidden: true` and Node's `fetch`, and the bench shims a minimal",
-    '`document`/`window` (it calls `document.removeEventListener` and `window.clearTimeout` when it finishes). The peers only',
-    'count events; the `parseJson()` row also parses every data field. The `SseDecoder` row reads the same response with',
-    "`fetch` and feeds the codec's decoder directly: what fromSse costs at the least. Ratio = our events/s / peer events/s",
-    '(above 1 = we are faster). Times are CPU time (user + system, GC threads included) of the client process; the last two',
-    "columns add the server's CPU time for the same response (as the bench measured before the server had its own process).",
+    '`document`/`window` (it calls `document.removeEventListener` and `window.clearTimeout` when it finishes). The peers',
+    'only count events; the `parseJson()` row also parses every data field. The `SseDecoder` row reads the same response',
+    "with `fetch` and feeds the codec's decoder directly: the least fromSse can cost. Events/s: median (min–max) of the",
+    'rounds. Ratio = our events/s / peer events/s (above 1 = we are faster): the median of the per-round ratios (min–max).',
+    'Times are CPU time (user + system, GC threads included) of the client process; the last two columns add the',
+    "server's CPU time for the same response (the bench's measure before the server had its own process).",
     `The machine (2 cores) was shared with other jobs: 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
     'Read the ratios, not the absolute numbers.',
     '',
