@@ -1,3 +1,7 @@
 export type { SseMessage } from 'sse-rx-codec';
 export type { EventStore, ResetData, ResetReason } from 'sse-rx-server';
+export {
+  createRedisResumableStore,
+  type RedisResumableStoreConfig,
+} from './createRedisResumableStore.js';
 export { createRedisStore, type RedisStore, type RedisStoreConfig, type RedisStoreState } from './createRedisStore.js';

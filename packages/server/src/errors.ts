@@ -102,3 +102,50 @@ export class SseInvalidMessageError extends SseError {
     this.sseMessage = sseMessage;
   }
 }
+
+/**
+ * A request to `createResumableStreams` that cannot be served, with the HTTP status the sinks
+ * answer it with (before any event): `invalid-stream-id` (400, the id is not 1 to 128 characters
+ * of `A-Z a-z 0-9 . _ ~ : -`), `stream-not-found` (404, never started, or dropped since),
+ * `stream-exists` (409, a second start with an id already used: the producer runs once; follow it
+ * with a GET instead). Its message is sent to the client (`expose`).
+ *
+ * @example
+ * ```ts
+ * import { SseResumableError } from 'sse-rx-server';
+ * const error = new SseResumableError('stream-exists', 'a1');
+ * console.log(error.status, error.code, error.message);
+ * // 409 stream-exists Stream "a1" was already started: follow it by id instead of starting it again.
+ * ```
+ * @public
+ */
+export class SseResumableError extends SseError {
+  /** Always `'SseResumableError'` (kept under minification, unlike `constructor.name`). */
+  override name = 'SseResumableError';
+  /** Why the request cannot be served. */
+  readonly code: 'invalid-stream-id' | 'stream-not-found' | 'stream-exists';
+  /** The HTTP status the sinks answer with: 400, 404 or 409. */
+  readonly status: 400 | 404 | 409;
+  /** The stream id of the request (cut to 64 characters). */
+  readonly streamId: string;
+  /** Always `true`: the message is safe to show to the client. */
+  readonly expose = true;
+
+  /**
+   * @param code - why the request cannot be served.
+   * @param streamId - the stream id of the request.
+   */
+  constructor(code: SseResumableError['code'], streamId: string) {
+    const id = JSON.stringify(streamId.slice(0, 64));
+    super(
+      code === 'invalid-stream-id'
+        ? `Stream id ${id} is not valid: use 1 to 128 characters of A-Z a-z 0-9 . _ ~ : - (a random UUID, say).`
+        : code === 'stream-not-found'
+          ? `Stream ${id} is not known here: it was never started, or it ended and was dropped.`
+          : `Stream ${id} was already started: follow it by id instead of starting it again.`,
+    );
+    this.code = code;
+    this.status = code === 'invalid-stream-id' ? 400 : code === 'stream-not-found' ? 404 : 409;
+    this.streamId = streamId.slice(0, 64);
+  }
+}

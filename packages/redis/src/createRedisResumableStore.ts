@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis';
+import { Observable } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import type { EventStore, FoundStream, ResumableStore } from 'sse-rx-server';
+import { createRedisStore, type RedisStore, type RedisStoreConfig } from './createRedisStore.js';
+
+/**
+ * Options of {@link createRedisResumableStore}.
+ * @public
+ */
+export interface RedisResumableStoreConfig {
+  /** Your ioredis client: claims, appends and replays go through it; each followed stream reads on a `redis.duplicate()`. */
+  redis: Redis;
+  /**
+   * The start of every key: a stream's events are the Redis Stream `<prefix>{<id>}`, its state the
+   * string `<prefix>{<id>}:state` (the `{}` hash tag keeps both in one cluster slot).
+   * @default 'sse-rx:resumable:'
+   */
+  prefix?: string;
+  /** Tuning of each stream's read loop, as in {@link createRedisStore}. @default {} */
+  readLoop?: Pick<RedisStoreConfig, 'blockMs' | 'replyGraceMs' | 'maxEntriesPerRead'>;
+}
+
+/** The state string of a running stream; an ended one holds `ended:<end id>`. */
+const RUNNING = 'running';
+const ENDED = 'ended:';
+
+/**
+ * A `ResumableStore` (for `createResumableStreams` of sse-rx-server) on Redis, shared by every
+ * instance of an app: a stream started on one instance is followed, resumed and cancelled from any
+ * other. `claim` is one `SET … NX PX ttlMs` (so a producer runs once, cluster-wide); each stream is
+ * a Redis Stream read through {@link createRedisStore} (one read loop per stream per process, shared
+ * by its followers), that expires `ttlMs` after its first event, or `keepMs` after its end.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { createRedisResumableStore } from 'sse-rx-redis';
+ * import { createResumableStreams } from 'sse-rx-server';
+ * const streams = createResumableStreams({ store: createRedisResumableStore({ redis: new Redis() }) });
+ * // keys: sse-rx:resumable:{<id>} (a Redis Stream), sse-rx:resumable:{<id>}:state
+ * ```
+ * @param config - the client, the key prefix and read loop tuning; see {@link RedisResumableStoreConfig}.
+ * @returns the store, to give to `createResumableStreams`.
+ * @public
+ */
+export function createRedisResumableStore(config: RedisResumableStoreConfig): ResumableStore {
+  const { redis, prefix = 'sse-rx:resumable:', readLoop = {} } = config;
+  const streamKey = (streamId: string): string => `${prefix}{${streamId}}`;
+  const stateKey = (streamId: string): string => `${streamKey(streamId)}:state`;
+  const storeOf = (streamId: string): RedisStore =>
+    // The producer's own bound keeps the stream small: no trimming, and every client may replay it all.
+    createRedisStore({ ...readLoop, redis, stream: streamKey(streamId), maxEvents: Infinity, maxReplay: Infinity });
+  // One store per followed stream while it has subscribers, so they share one read loop.
+  const followed = new Map<string, { store: RedisStore; subscribers: number }>();
+  // Streams claimed here that have no event yet: the first append sets the key's expiry.
+  const unexpired = new Map<string, number>();
+
+  const events = (streamId: string): EventStore => {
+    const appender = storeOf(streamId);
+    return {
+      append: async (message: SseMessage) => {
+        const id = await appender.append(message);
+        const ttlMs = unexpired.get(streamId);
+        if (ttlMs !== undefined) {
+          unexpired.delete(streamId);
+          await redis.pexpire(streamKey(streamId), ttlMs);
+        }
+        return id;
+      },
+      stream: (lastEventId) =>
+        new Observable<SseMessage>((subscriber) => {
+          let shared = followed.get(streamId);
+          if (!shared) followed.set(streamId, (shared = { store: storeOf(streamId), subscribers: 0 }));
+          const entry = shared;
+          entry.subscribers++;
+          const subscription = entry.store.stream(lastEventId).subscribe(subscriber);
+          return () => {
+            subscription.unsubscribe();
+            if (--entry.subscribers === 0 && followed.get(streamId) === entry) followed.delete(streamId);
+          };
+        }),
+    };
+  };
+
+  return {
+    async claim(streamId, { ttlMs }) {
+      const claimed = (await redis.set(stateKey(streamId), RUNNING, 'PX', ttlMs, 'NX')) === 'OK';
+      if (claimed) unexpired.set(streamId, ttlMs);
+      return claimed;
+    },
+    async find(streamId): Promise<FoundStream | undefined> {
+      const state = await redis.get(stateKey(streamId));
+      if (state === null) return undefined;
+      const endId = state.startsWith(ENDED) ? state.slice(ENDED.length) : undefined;
+      // '0-0' resumes from a stream's first entry, also before the stream has any.
+      return { events: events(streamId), originId: '0-0', endId };
+    },
+    async finish(streamId, endId, keepMs) {
+      unexpired.delete(streamId);
+      await redis
+        .multi()
+        .set(stateKey(streamId), `${ENDED}${endId}`, 'PX', keepMs)
+        .pexpire(streamKey(streamId), keepMs)
+        .exec();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { EventStore } from '../stores/eventStore.js';
+
+/**
+ * Where {@link createResumableStreams} keeps its streams: one {@link EventStore} per stream id,
+ * plus the little bookkeeping that makes a producer run once (`claim`) and lets any instance find
+ * a stream (`find`) until it is dropped. `createMemoryResumableStore` keeps it in this process;
+ * `createRedisResumableStore` from sse-rx-redis shares it between instances.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryResumableStore, type ResumableStore } from 'sse-rx-server';
+ * const store: ResumableStore = createMemoryResumableStore();
+ * await store.claim('a1', { ttlMs: 60_000, maxEvents: 100 }); // true
+ * await store.claim('a1', { ttlMs: 60_000, maxEvents: 100 }); // false: already started
+ * const found = await store.find('a1'); // { events, originId, ended: false }
+ * ```
+ * @public
+ */
+export interface ResumableStore {
+  /**
+   * Marks `streamId` as started, for at most `limits.ttlMs` until {@link ResumableStore.finish}:
+   * resolves `true` for the first claim of an id (on any instance sharing the store), `false` after.
+   */
+  claim(streamId: string, limits: ResumableLimits): Promise<boolean>;
+  /** The stream of a claimed id, or `undefined` for an id never claimed, or dropped since. */
+  find(streamId: string): Promise<FoundStream | undefined>;
+  /** Marks the stream ended, by the terminal event of id `endId`; it is dropped `keepMs` later. */
+  finish(streamId: string, endId: string, keepMs: number): Promise<void>;
+}
+
+/**
+ * The bounds of one stream, given to {@link ResumableStore.claim}.
+ * @example
+ * ```ts
+ * import type { ResumableLimits } from 'sse-rx-server';
+ * const limits: ResumableLimits = { ttlMs: 600_000, maxEvents: 10_000 };
+ * ```
+ * @public
+ */
+export interface ResumableLimits {
+  /** How long the stream may run, in milliseconds; the store may drop it that long after the claim if it never ends. */
+  ttlMs: number;
+  /** The most events the producer may send (the terminal event comes on top). */
+  maxEvents: number;
+}
+
+/**
+ * A stream found by {@link ResumableStore.find}.
+ * @example
+ * ```ts
+ * import type { FoundStream } from 'sse-rx-server';
+ * const replayAll = (found: FoundStream) => found.events.stream(found.originId);
+ * ```
+ * @public
+ */
+export interface FoundStream {
+  /** The stream's events, the terminal one last. */
+  events: EventStore;
+  /** The id to resume from to get the stream from its first event (e.g. `0-0` on Redis). */
+  originId: string;
+  /** The id of the terminal event once the stream ended, else `undefined`. */
+  endId: string | undefined;
+}
