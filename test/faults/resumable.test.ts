@@ -83,7 +83,11 @@ async function answer(startUrl: string, resumeBase: string, streamId: string) {
 /** Runs the shared scenarios against `makeStore()` per instance, with `instances` app instances. */
 function scenarios(name: string, makeStore: () => ResumableStore, instances: 1 | 2): void {
   describe(name, () => {
-    const setUp = async (log: ProducerLog, faults = threeBreaks(), produce?: (id: string) => Observable<SseMessage>) => {
+    const setUp = async (
+      log: ProducerLog,
+      faults = threeBreaks(),
+      produce?: (id: string) => Observable<SseMessage>,
+    ) => {
       const store = makeStore();
       const first = await startInstance(store, log, faults, produce);
       const second = instances === 2 ? await startInstance(makeStore(), log, faults, produce) : first;

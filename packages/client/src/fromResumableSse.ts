@@ -66,17 +66,21 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
 ): Observable<SseEventOf<EventMap>> {
   const { resumeUrl, streamId: fixedId, reconnect = true, onState, method = 'POST', body, init, ...shared } = config;
   if (typeof resumeUrl !== 'function')
-    throw new TypeError('fromResumableSse: resumeUrl must be a function of the stream id, e.g. (id) => `/answers/${id}`');
+    throw new TypeError(
+      "fromResumableSse: resumeUrl must be a function of the stream id, e.g. (id) => '/answers/' + id",
+    );
   const backoff = reconnect === true ? {} : reconnect;
   // The inner requests' states, but one `closed` for the whole stream (from the finalize below).
   const innerState: FromSseConfig['onState'] = (state) => {
     if (state.status === 'connecting' || state.status === 'open') onState?.(state);
   };
   // Resumes are GETs: the method and body of `init` belong to the start request only.
-  const resumeInit = init && (async (): Promise<SseInit> => {
-    const { method: _method, body: _body, ...fields } = await init();
-    return fields;
-  });
+  const resumeInit =
+    init &&
+    (async (): Promise<SseInit> => {
+      const { method: _method, body: _body, ...fields } = await init();
+      return fields;
+    });
 
   return defer(() => {
     const streamId = fixedId ?? crypto.randomUUID();
@@ -103,7 +107,10 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
       started = true;
       const events$ = request$.pipe(
         tap((event) => (resume.lastEventId = event.lastEventId)),
-        takeWhile((event) => !(ended = event.type === 'end')),
+        takeWhile((event) => {
+          ended = event.type === 'end';
+          return !ended;
+        }),
         catchError((error: unknown) => {
           if (error instanceof SseConnectionError && error.lastEventId) resume.lastEventId = error.lastEventId;
           refused = starting && error instanceof SseHttpError;

@@ -7,7 +7,7 @@ const fast = { initialDelayMs: 10, maxDelayMs: 50 };
 
 describe('fromResumableSse', () => {
   it('starts with one POST carrying the stream id, resumes with GETs from the last id, and completes on event: end', async () => {
-    const server = await startServer((req, res, index) => {
+    const server = await startServer((_req, res, index) => {
       openStream(res);
       // The start request breaks after two events; the first resume ends early; the second ends the stream.
       if (index === 0) res.end('id: 1\nevent: token\ndata: a\n\nid: 2\nevent: token\ndata: b\n\n');
@@ -42,7 +42,17 @@ describe('fromResumableSse', () => {
         { method: 'GET', url: '/answers/abc', id: 'abc', last: '2', auth: 'Bearer t', fresh: '1', body: '' },
         { method: 'GET', url: '/answers/abc', id: 'abc', last: '3', auth: 'Bearer t', fresh: '1', body: '' },
       ]);
-      expect(states).toEqual(['connecting', 'open', 'reconnecting', 'connecting', 'open', 'reconnecting', 'connecting', 'open', 'closed']);
+      expect(states).toEqual([
+        'connecting',
+        'open',
+        'reconnecting',
+        'connecting',
+        'open',
+        'reconnecting',
+        'connecting',
+        'open',
+        'closed',
+      ]);
     } finally {
       await server.close();
     }
@@ -89,7 +99,9 @@ describe('fromResumableSse', () => {
         return;
       }
       openStream(res);
-      res.end('id: 1\ndata: a\n\nid: 2\nevent: error\ndata: {"code":"cancelled","message":"The stream was cancelled.","retryable":false}\n\n');
+      res.end(
+        'id: 1\ndata: a\n\nid: 2\nevent: error\ndata: {"code":"cancelled","message":"The stream was cancelled.","retryable":false}\n\n',
+      );
     });
     try {
       const gone = await lastValueFrom(

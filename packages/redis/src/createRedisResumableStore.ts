@@ -70,9 +70,8 @@ export function createRedisResumableStore(config: RedisResumableStoreConfig): Re
       },
       stream: (lastEventId) =>
         new Observable<SseMessage>((subscriber) => {
-          let shared = followed.get(streamId);
-          if (!shared) followed.set(streamId, (shared = { store: storeOf(streamId), subscribers: 0 }));
-          const entry = shared;
+          const entry = followed.get(streamId) ?? { store: storeOf(streamId), subscribers: 0 };
+          followed.set(streamId, entry);
           entry.subscribers++;
           const subscription = entry.store.stream(lastEventId).subscribe(subscriber);
           return () => {

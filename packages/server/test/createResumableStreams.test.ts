@@ -135,10 +135,14 @@ describe('createResumableStreams', () => {
 
   it('ends with the error event of a failing producer, mapped like the sinks, and reports it', async () => {
     const errors: unknown[] = [];
-    const failing = () => concat(words('a'), throwError(() => Object.assign(new Error('secret'), { status: 502 })));
+    const failing = () =>
+      concat(
+        words('a'),
+        throwError(() => Object.assign(new Error('secret'), { status: 502 })),
+      );
     const { server, request } = await serve({ onError: (error) => errors.push(error) }, failing);
     const reserved = await serve({ onError: (error) => errors.push(error) }, () =>
-      of<SseMessage>({ data: 'x' }, { event: 'end', data: 'mine' }),
+      of<SseMessage[]>({ data: 'x' }, { event: 'end', data: 'mine' }),
     );
     try {
       const failed = await request('POST', 's5');

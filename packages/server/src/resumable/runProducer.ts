@@ -63,11 +63,21 @@ export function runProducer(producer: Observable<SseMessage>, run: ProducerRun):
       next: (message) => {
         if (stopped) return;
         if (isTerminal(message)) {
-          fail(new TypeError(`A resumable stream's producer sent event "${message.event}": the names end and error are reserved for the terminal event. Complete the Observable, or fail it with an error, instead.`));
+          fail(
+            new TypeError(
+              `A resumable stream's producer sent event "${message.event}": the names end and error are reserved for the terminal event. Complete the Observable, or fail it with an error, instead.`,
+            ),
+          );
           return;
         }
         if (++count > run.maxEvents) {
-          stop(errorMessage({ status: 413, code: 'too-large', message: `The stream sent more than ${run.maxEvents} events.` }));
+          stop(
+            errorMessage({
+              status: 413,
+              code: 'too-large',
+              message: `The stream sent more than ${run.maxEvents} events.`,
+            }),
+          );
           return;
         }
         const next = appended.then(() => events.append(message));
