@@ -21,16 +21,19 @@ export interface RedisResumableStoreConfig {
   readLoop?: Pick<RedisStoreConfig, 'blockMs' | 'replyGraceMs' | 'maxEntriesPerRead'>;
 }
 
-/** The state string of a running stream; an ended one holds `ended:<end id>`. */
-const RUNNING = 'running';
+/** The state string of a running stream is `running:<deadline>` (ms since the epoch), of an ended one `ended:<deadline>:<end id>`. */
+const RUNNING = 'running:';
 const ENDED = 'ended:';
+const STATE = /^(running|ended):(\d+)(?::(.+))?$/;
 
 /**
  * A `ResumableStore` (for `createResumableStreams` of sse-rx-server) on Redis, shared by every
  * instance of an app: a stream started on one instance is followed, resumed and cancelled from any
  * other. `claim` is one `SET … NX PX ttlMs` (so a producer runs once, cluster-wide); each stream is
  * a Redis Stream read through {@link createRedisStore} (one read loop per stream per process, shared
- * by its followers), that expires `ttlMs` after its first event, or `keepMs` after its end.
+ * by its followers), that expires `keepMs` after its end (or `ttlMs + keepMs` after its first
+ * event, if its instance dies). Deadlines are compared with each instance's clock: keep them in
+ * sync (NTP) to within the 5 s grace a follower gives a late producer.
  *
  * @example
  * ```ts
@@ -83,23 +86,26 @@ export function createRedisResumableStore(config: RedisResumableStoreConfig): Re
   };
 
   return {
-    async claim(streamId, { ttlMs }) {
-      const claimed = (await redis.set(stateKey(streamId), RUNNING, 'PX', ttlMs, 'NX')) === 'OK';
-      if (claimed) unexpired.set(streamId, ttlMs);
+    async claim(streamId, { ttlMs, keepMs }) {
+      const deadline = Date.now() + ttlMs;
+      const claimed =
+        (await redis.set(stateKey(streamId), `${RUNNING}${deadline}`, 'PX', ttlMs + keepMs, 'NX')) === 'OK';
+      if (claimed) unexpired.set(streamId, ttlMs + keepMs);
       return claimed;
     },
     async find(streamId): Promise<FoundStream | undefined> {
-      const state = await redis.get(stateKey(streamId));
-      if (state === null) return undefined;
-      const endId = state.startsWith(ENDED) ? state.slice(ENDED.length) : undefined;
+      const state = STATE.exec((await redis.get(stateKey(streamId))) ?? '');
+      if (!state) return undefined;
+      const endId = state[1] === 'ended' ? state[3] : undefined;
       // '0-0' resumes from a stream's first entry, also before the stream has any.
-      return { events: events(streamId), originId: '0-0', endId };
+      return { events: events(streamId), originId: '0-0', endId, deadline: Number(state[2]) };
     },
     async finish(streamId, endId, keepMs) {
       unexpired.delete(streamId);
+      const state = STATE.exec((await redis.get(stateKey(streamId))) ?? '');
       await redis
         .multi()
-        .set(stateKey(streamId), `${ENDED}${endId}`, 'PX', keepMs)
+        .set(stateKey(streamId), `${ENDED}${state?.[2] ?? Date.now()}:${endId}`, 'PX', keepMs)
         .pexpire(streamKey(streamId), keepMs)
         .exec();
     },

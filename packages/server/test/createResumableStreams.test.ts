@@ -193,6 +193,26 @@ describe('createResumableStreams', () => {
     }
   });
 
+  it('ends a stream whose producer died (claimed, never ended) for its followers, 5 s past its deadline', async () => {
+    const store = createMemoryResumableStore();
+    // Another process claimed it and appended one event, then died: no runner here.
+    await store.claim('orphan', { ttlMs: 100, keepMs: 10_000, maxEvents: 10 });
+    const { events, deadline } = (await store.find('orphan'))!;
+    await events.append({ data: 'a' });
+    const { server, request } = await serve({ store, ttlMs: 100 }, () => NEVER);
+    try {
+      const answer = await request('GET', 'orphan');
+      expect(Date.now()).toBeGreaterThanOrEqual(deadline + 5_000);
+      expect(answer.events.map((e) => e.data)).toEqual([
+        'a',
+        '{"status":504,"code":"expired","message":"The stream ran past its 100 ms.","retryable":false}',
+      ]);
+      expect((await store.find('orphan'))?.endId).toBe(answer.events[1]!.lastEventId);
+    } finally {
+      await server.close();
+    }
+  }, 15_000);
+
   it('refuses settings out of range with a TypeError', () => {
     expect(() => createResumableStreams({ ttlMs: 0 })).toThrow(/ttlMs must be an integer > 0/);
     expect(() => createResumableStreams({ maxEvents: 1.5 })).toThrow(/maxEvents/);

@@ -11,7 +11,7 @@ interface Kept extends FoundStream {
 /**
  * A {@link ResumableStore} in this process's memory: each stream gets its own
  * `createMemoryStore` (keeping all of its events, up to the stream's `maxEvents` and the terminal
- * one), dropped `ttlMs` after its claim if it never ends, else `keepMs` after its end. Streams
+ * one), dropped `keepMs` after its end (or `ttlMs + keepMs` after its claim, if it never ends). Streams
  * are not shared between processes: behind a balancer, route a stream's requests to the instance
  * that started it, or use `createRedisResumableStore` from sse-rx-redis.
  *
@@ -31,12 +31,14 @@ export function createMemoryResumableStore(): ResumableStore {
     kept.timer.unref?.();
   };
   return {
-    claim: (streamId, { ttlMs, maxEvents }) => {
+    claim: (streamId, { ttlMs, keepMs, maxEvents }) => {
       if (streams.has(streamId)) return Promise.resolve(false);
-      const events = createMemoryStore({ maxEvents: maxEvents + 1 });
-      const kept: Kept = { events, originId: originOf(events), endId: undefined, timer: undefined as never };
+      // Room for two terminal events: the producer's own end and a cancel racing it.
+      const events = createMemoryStore({ maxEvents: maxEvents + 2 });
+      const deadline = Date.now() + ttlMs;
+      const kept: Kept = { events, originId: originOf(events), endId: undefined, deadline, timer: undefined as never };
       streams.set(streamId, kept);
-      dropAfter(streamId, kept, ttlMs);
+      dropAfter(streamId, kept, ttlMs + keepMs);
       return Promise.resolve(true);
     },
     find: (streamId) => Promise.resolve(streams.get(streamId)),

@@ -1,11 +1,25 @@
-import { concat, defer, filter, from, mergeAll, type Observable, take, takeWhile } from 'rxjs';
+import {
+  concat,
+  defer,
+  EMPTY,
+  filter,
+  from,
+  ignoreElements,
+  merge,
+  mergeAll,
+  mergeMap,
+  type Observable,
+  take,
+  takeWhile,
+  timer,
+} from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { SseResumableError } from '../errors.js';
 import type { SseErrorInfo } from '../sinks/errorBody.js';
 import { createMemoryResumableStore } from './createMemoryResumableStore.js';
 import type { FoundStream, ResumableStore } from './resumableStore.js';
 import { runProducer } from './runProducer.js';
-import { errorMessage, isTerminal } from './terminal.js';
+import { CANCELLED_MESSAGE, expiredMessage, isTerminal } from './terminal.js';
 
 /**
  * Options of {@link createResumableStreams}.
@@ -56,6 +70,8 @@ export interface ResumableStreams {
   cancel(streamId: string): Promise<'cancelled' | 'ended' | 'unknown'>;
 }
 
+/** How long past a stream's deadline a follower waits for the producer's own terminal event before it ends the stream itself. */
+const REAP_GRACE_MS = 5_000;
 /** Stream ids: safe in a URL path, a header and a Redis key. */
 const STREAM_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
 
@@ -110,39 +126,55 @@ export function createResumableStreams(config: ResumableStreamsConfig = {}): Res
     if (!stream) throw new SseResumableError('stream-not-found', streamId);
     return stream;
   };
+  /** Appends `terminal` to a stream that has not ended yet (a cancel, or the end of one whose producer died). */
+  const end = async (streamId: string, terminal: SseMessage): Promise<'ended-now' | 'ended' | 'unknown'> => {
+    const stream = await store.find(checked(streamId));
+    if (!stream) return 'unknown';
+    if (stream.endId !== undefined) return 'ended';
+    await store.finish(streamId, await stream.events.append(terminal), keepMs);
+    return 'ended-now';
+  };
   /** The messages of `stream` after `lastEventId`, up to the terminal one. */
-  const read = (stream: FoundStream, lastEventId: string | null | undefined): Observable<SseMessage> => {
+  const read = (
+    streamId: string,
+    stream: FoundStream,
+    lastEventId: string | null | undefined,
+  ): Observable<SseMessage> => {
     const { events, originId, endId } = stream;
     // A client holding the terminal event's id gets it again (it cannot resume past the end).
     if (lastEventId && lastEventId === endId) return events.stream(originId).pipe(filter(isTerminal), take(1));
     // A reset (an id of another stream, or trimmed) is followed by the whole stream: the client reloads it.
     const resumed$ = events.stream(lastEventId || originId).pipe(takeWhile((m) => m.event !== 'reset', true));
-    return concat(
+    const read$ = concat(
       resumed$,
       defer(() => events.stream(originId)),
-    ).pipe(takeWhile((m) => !isTerminal(m), true));
+    );
+    // Past its deadline (and a grace) without an end, the producer is gone with its instance: end
+    // the stream here, so followers end too instead of waiting for ever.
+    const reap$ =
+      endId === undefined
+        ? timer(Math.max(0, stream.deadline + REAP_GRACE_MS - Date.now())).pipe(
+            mergeMap(() => end(streamId, expiredMessage(ttlMs))),
+            ignoreElements(),
+          )
+        : EMPTY;
+    return merge(read$, reap$).pipe(takeWhile((m) => !isTerminal(m), true));
   };
   const later = <T>(make: () => Promise<Observable<T>>): Observable<T> => defer(() => from(make()).pipe(mergeAll()));
 
   return {
     start: (streamId, producer) =>
       later(async () => {
-        if (!(await store.claim(checked(streamId), { ttlMs, maxEvents })))
+        if (!(await store.claim(checked(streamId), { ttlMs, keepMs, maxEvents })))
           throw new SseResumableError('stream-exists', streamId);
         const stream = await found(streamId);
         runProducer(producer, { streamId, store, stream, ttlMs, maxEvents, keepMs, mapError, onError });
-        return read(stream, undefined);
+        return read(streamId, stream, undefined);
       }),
-    follow: (streamId, lastEventId) => later(async () => read(await found(streamId), lastEventId)),
+    follow: (streamId, lastEventId) => later(async () => read(streamId, await found(streamId), lastEventId)),
     cancel: async (streamId) => {
-      const stream = await store.find(checked(streamId));
-      if (!stream) return 'unknown';
-      if (stream.endId !== undefined) return 'ended';
-      const endId = await stream.events.append(
-        errorMessage({ code: 'cancelled', message: 'The stream was cancelled.' }),
-      );
-      await store.finish(streamId, endId, keepMs);
-      return 'cancelled';
+      const result = await end(streamId, CANCELLED_MESSAGE);
+      return result === 'ended-now' ? 'cancelled' : result;
     },
   };
 }

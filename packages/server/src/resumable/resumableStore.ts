@@ -10,21 +10,23 @@ import type { EventStore } from '../stores/eventStore.js';
  * ```ts
  * import { createMemoryResumableStore, type ResumableStore } from 'sse-rx-server';
  * const store: ResumableStore = createMemoryResumableStore();
- * await store.claim('a1', { ttlMs: 60_000, maxEvents: 100 }); // true
- * await store.claim('a1', { ttlMs: 60_000, maxEvents: 100 }); // false: already started
- * const found = await store.find('a1'); // { events, originId, ended: false }
+ * const limits = { ttlMs: 60_000, keepMs: 60_000, maxEvents: 100 };
+ * await store.claim('a1', limits); // true
+ * await store.claim('a1', limits); // false: already started
+ * const found = await store.find('a1'); // { events, originId, deadline, endId: undefined }
  * ```
  * @public
  */
 export interface ResumableStore {
   /**
-   * Marks `streamId` as started, for at most `limits.ttlMs` until {@link ResumableStore.finish}:
-   * resolves `true` for the first claim of an id (on any instance sharing the store), `false` after.
+   * Marks `streamId` as started, with its deadline `limits.ttlMs` from now: resolves `true` for the
+   * first claim of an id (on any instance sharing the store), `false` after. A stream never
+   * finished (its instance died) may be dropped `ttlMs + keepMs` after the claim.
    */
   claim(streamId: string, limits: ResumableLimits): Promise<boolean>;
   /** The stream of a claimed id, or `undefined` for an id never claimed, or dropped since. */
   find(streamId: string): Promise<FoundStream | undefined>;
-  /** Marks the stream ended, by the terminal event of id `endId`; it is dropped `keepMs` later. */
+  /** Marks the stream ended, by the terminal event of id `endId`; it may be dropped `keepMs` later. */
   finish(streamId: string, endId: string, keepMs: number): Promise<void>;
 }
 
@@ -33,13 +35,15 @@ export interface ResumableStore {
  * @example
  * ```ts
  * import type { ResumableLimits } from 'sse-rx-server';
- * const limits: ResumableLimits = { ttlMs: 600_000, maxEvents: 10_000 };
+ * const limits: ResumableLimits = { ttlMs: 600_000, keepMs: 300_000, maxEvents: 10_000 };
  * ```
  * @public
  */
 export interface ResumableLimits {
-  /** How long the stream may run, in milliseconds; the store may drop it that long after the claim if it never ends. */
+  /** How long the producer may run, in milliseconds: its deadline. */
   ttlMs: number;
+  /** How long an ended stream is kept, in milliseconds. */
+  keepMs: number;
   /** The most events the producer may send (the terminal event comes on top). */
   maxEvents: number;
 }
@@ -60,4 +64,6 @@ export interface FoundStream {
   originId: string;
   /** The id of the terminal event once the stream ended, else `undefined`. */
   endId: string | undefined;
+  /** When the producer must have ended (`Date.now()` of the claim + `ttlMs`): past it, without an end, its instance died. */
+  deadline: number;
 }

@@ -2,7 +2,7 @@ import { filter, type Observable, Subscription, take } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { SseErrorInfo } from '../sinks/errorBody.js';
 import type { FoundStream, ResumableLimits, ResumableStore } from './resumableStore.js';
-import { END_MESSAGE, errorMessage, failureMessage, isTerminal } from './terminal.js';
+import { END_MESSAGE, errorMessage, expiredMessage, failureMessage, isTerminal } from './terminal.js';
 
 /** What {@link runProducer} needs besides the producer. */
 export interface ProducerRun extends ResumableLimits {
@@ -53,10 +53,7 @@ export function runProducer(producer: Observable<SseMessage>, run: ProducerRun):
       .pipe(filter(isTerminal), take(1))
       .subscribe({ next: () => stop(), error: report }),
   );
-  const timer = setTimeout(
-    () => stop(errorMessage({ status: 504, code: 'expired', message: `The stream ran past its ${run.ttlMs} ms.` })),
-    Math.min(run.ttlMs, 2 ** 31 - 1),
-  );
+  const timer = setTimeout(() => stop(expiredMessage(run.ttlMs)), Math.min(run.ttlMs, 2 ** 31 - 1));
   subscription.add(() => clearTimeout(timer));
   subscription.add(
     producer.subscribe({
