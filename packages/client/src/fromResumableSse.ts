@@ -82,6 +82,20 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
       return fields;
     });
 
+  const refusedStarts = new WeakSet<object>();
+  // Built once, so bad settings throw here; each subscription still gets its own retry state.
+  const retry = retryBackoff<RawSseEvent>({
+    ...backoff,
+    shouldRetry: (context) =>
+      context.error instanceof SseHttpError && refusedStarts.has(context.error)
+        ? false
+        : backoff.shouldRetry?.(context),
+    onRetry: (context) => {
+      onState?.({ status: 'reconnecting', ...context });
+      backoff.onRetry?.(context);
+    },
+  });
+
   return defer(() => {
     const streamId = fixedId ?? crypto.randomUUID();
     const headers = new Headers(shared.headers);
@@ -89,8 +103,6 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
     const resume: SseResumeState = { lastEventId: '', retryMs: undefined };
     let started = false;
     let ended = false;
-    // The server answered the start request with an error status: it did not start the stream.
-    let refused = false;
     const attempt$ = defer(() => {
       const starting = !started;
       const request$ = started
@@ -113,7 +125,8 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
         }),
         catchError((error: unknown) => {
           if (error instanceof SseConnectionError && error.lastEventId) resume.lastEventId = error.lastEventId;
-          refused = starting && error instanceof SseHttpError;
+          // The server answered the start request with an error status: it did not start the stream.
+          if (starting && error instanceof SseHttpError) refusedStarts.add(error);
           return throwError(() => error);
         }),
       );
@@ -122,14 +135,6 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
         ended ? EMPTY : throwError(() => new SseStreamEndedError('The stream ended before its end event', resume)),
       );
       return concat(events$, early$);
-    });
-    const retry = retryBackoff<RawSseEvent>({
-      ...backoff,
-      shouldRetry: (context) => (refused ? false : backoff.shouldRetry?.(context)),
-      onRetry: (context) => {
-        onState?.({ status: 'reconnecting', ...context });
-        backoff.onRetry?.(context);
-      },
     });
     return attempt$.pipe(
       retry,

@@ -99,7 +99,7 @@ const STREAM_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
  * const streams = createResumableStreams({ ttlMs: 60_000, maxEvents: 5_000 });
  * const answer$ = interval(50).pipe(take(3), map((n) => ({ event: 'token', data: `t${n}` })));
  * createServer((req, res) => {
- *   const streamId = String(req.headers['sse-rx-stream-id']);
+ *   const streamId = String(req.headers['sse-rx-stream-id'] ?? ''); // none: 400
  *   if (req.method === 'POST') sendEvents(req, res, streams.start(streamId, answer$));
  *   else if (req.method === 'DELETE') streams.cancel(streamId).then((result) => res.end(result));
  *   else sendEvents(req, res, streams.follow(streamId, readLastEventId(req)));
