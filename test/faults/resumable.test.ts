@@ -10,11 +10,23 @@ import {
 } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, redisServerAvailable, startRedisServer } from '../../packages/redis/test/redisServer.js';
-import { type Fault, type FaultProxy, startFaultProxy } from '../support/faultProxy.js';
+import { type Fault, type FaultProxy, startFaultProxy, summarizeFaults } from '../support/faultProxy.js';
 import { startServer, type TestServer, waitFor } from '../support/http.js';
 import { type ProducerLog, resumableApp, tokens } from '../support/resumableApp.js';
+import { resultRow, useResultsFile } from '../support/sequence.js';
 
 const TOKENS = 2_000;
+const TOKENS_TEXT = '2,000';
+const rows = useResultsFile(new URL('./results-resumable.md', import.meta.url), [
+  '## A resumable answer through disconnects (sse-rx-server, sse-rx-client, sse-rx-redis)',
+  '',
+  `A producer of ${TOKENS_TEXT} tokens (10 every 2 ms) runs under \`createResumableStreams\`; \`fromResumableSse\` starts it with one POST`,
+  'through the fault proxy, whose first three connections break mid-answer (a cut after 9,000 bytes, a TCP reset after',
+  '21,000, 5-byte fragments then a cut after 4,000), and resumes with GETs carrying `Last-Event-ID`. On Redis the POST goes',
+  'to one instance and every resume to another. The test also checks one POST and one producer subscription per answer.',
+  'From `pnpm faults` (the same tests run in `pnpm test` without writing this file).',
+]);
+
 const expected = Array.from({ length: TOKENS }, (_, n) => `t${n}`);
 /** Faults that break the first three connections through the proxies (the POST's among them) mid-answer; later ones are clean. */
 function threeBreaks(): () => Fault {
@@ -67,6 +79,7 @@ function followAll(url: string, lastEventId = ''): Promise<string[]> {
 
 /** The events of an answer through `fromResumableSse`, and how many times it resumed. */
 async function answer(startUrl: string, resumeBase: string, streamId: string) {
+  const started = performance.now();
   let resumes = 0;
   const events = await lastValueFrom(
     fromResumableSse(startUrl, {
@@ -77,7 +90,8 @@ async function answer(startUrl: string, resumeBase: string, streamId: string) {
       onState: (state) => state.status === 'reconnecting' && resumes++,
     }).pipe(toArray()),
   );
-  return { tokens: events.map((event) => event.data), types: new Set(events.map((e) => e.type)), resumes };
+  const seconds = (performance.now() - started) / 1000;
+  return { tokens: events.map((event) => event.data), types: new Set(events.map((e) => e.type)), resumes, seconds };
 }
 
 /** Runs the shared scenarios against `makeStore()` per instance, with `instances` app instances. */
@@ -95,6 +109,7 @@ function scenarios(name: string, makeStore: () => ResumableStore, instances: 1 |
         start: `${first.proxy.url}/answers`,
         resume: second.proxy.url,
         direct: [first.http.url, second.http.url],
+        faults: () => summarizeFaults([...first.proxy.faults, ...(second === first ? [] : second.proxy.faults)]),
         close: async () => {
           await first.close();
           if (second !== first) await second.close();
@@ -107,6 +122,9 @@ function scenarios(name: string, makeStore: () => ResumableStore, instances: 1 |
       const app = await setUp(log);
       try {
         const result = await answer(app.start, app.resume, 'answer-1');
+        const received = result.tokens.map((token) => Number(token.slice(1)) + 1);
+        const run = { received, reconnects: result.resumes, seconds: result.seconds };
+        rows.push(resultRow(`${name}: 3 broken connections`, run, TOKENS, `${app.faults()}; ${log.posts} POST`));
         expect(result.tokens).toEqual(expected);
         expect(result.types).toEqual(new Set(['token']));
         expect(result.resumes).toBe(3);
