@@ -18,8 +18,8 @@ export interface ResumableSseConfig extends Omit<FromSseConfig, 'reconnect' | 'l
   resumeUrl: (streamId: string) => string | URL;
   /**
    * The stream's id, sent in the `sse-rx-stream-id` header of the start request. Each subscription
-   * should start a new stream: leave it unset for a fresh `crypto.randomUUID()` per subscription.
-   * @default crypto.randomUUID() on each subscription
+   * should start a new stream: leave it unset for a fresh random one per subscription.
+   * @default 32 random hex digits (`crypto.getRandomValues`), new on each subscription
    */
   streamId?: string;
   /**
@@ -97,7 +97,7 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
   });
 
   return defer(() => {
-    const streamId = fixedId ?? crypto.randomUUID();
+    const streamId = fixedId ?? randomStreamId();
     const headers = new Headers(shared.headers);
     headers.set(STREAM_ID_HEADER, streamId);
     const resume: SseResumeState = { lastEventId: '', retryMs: undefined };
@@ -141,4 +141,13 @@ export function fromResumableSse<EventMap = Record<string, unknown>>(
       finalize(() => onState?.({ status: 'closed' })),
     );
   }) as Observable<SseEventOf<EventMap>>;
+}
+
+/**
+ * 128 random bits as 32 hex digits: `crypto.getRandomValues` works in every context, where
+ * `crypto.randomUUID` is missing from pages served over plain HTTP (other than localhost).
+ */
+function randomStreamId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

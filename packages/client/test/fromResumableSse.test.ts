@@ -69,7 +69,7 @@ describe('fromResumableSse', () => {
       await lastValueFrom(answer$, { defaultValue: undefined });
       const ids = server.requests.map((r) => r.headers['sse-rx-stream-id']);
       expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST']);
-      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
       expect(ids[1]).not.toBe(ids[0]);
     } finally {
       await server.close();
