@@ -214,8 +214,10 @@ describe('createResumableStreams', () => {
   }, 15_000);
 
   it('refuses settings out of range with a TypeError', () => {
-    expect(() => createResumableStreams({ ttlMs: 0 })).toThrow(/ttlMs must be an integer > 0/);
-    expect(() => createResumableStreams({ maxEvents: 1.5 })).toThrow(/maxEvents/);
+    expect(() => createResumableStreams({ ttlMs: 0 })).toThrow(/ttlMs must be an integer from 1 to 2147483647/);
+    expect(() => createResumableStreams({ keepMs: 2 ** 31 })).toThrow(/keepMs must be an integer from 1 to/);
+    expect(() => createResumableStreams({ maxEvents: 1.5 })).toThrow(/maxEvents must be an integer from 1, got 1.5/);
+    expect(() => createResumableStreams({ maxEvents: 2 ** 40, ttlMs: 2 ** 31 - 1 })).not.toThrow();
     expect(() => createMemoryResumableStore()).not.toThrow();
   });
 });

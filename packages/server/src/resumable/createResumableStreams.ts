@@ -32,11 +32,11 @@ export interface ResumableStreamsConfig {
    * @default createMemoryResumableStore()
    */
   store?: ResumableStore;
-  /** How long a producer may run, in milliseconds: past it, it is unsubscribed and the stream ends with an `expired` error. @default 600000 (10 minutes) */
+  /** How long a producer may run, in milliseconds (at most 2^31 - 1): past it, it is unsubscribed and the stream ends with an `expired` error. @default 600000 (10 minutes) */
   ttlMs?: number;
   /** The most events a producer may send: past it, it is unsubscribed and the stream ends with a `too-large` error. @default 10000 */
   maxEvents?: number;
-  /** How long an ended stream stays available to late followers and resuming clients, in milliseconds. @default 300000 (5 minutes) */
+  /** How long an ended stream stays available to late followers and resuming clients, in milliseconds (at most 2^31 - 1). @default 300000 (5 minutes) */
   keepMs?: number;
   /** What the terminal `event: error` tells clients about a producer's error, as the sinks' `mapError` (`retryable` is always false). @default undefined (the sinks' defaults) */
   mapError?: (error: unknown) => SseErrorInfo | undefined;
@@ -72,6 +72,8 @@ export interface ResumableStreams {
 
 /** How long past a stream's deadline a follower waits for the producer's own terminal event before it ends the stream itself. */
 const REAP_GRACE_MS = 5_000;
+/** The longest delay a timer takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Stream ids: safe in a URL path, a header and a Redis key. */
 const STREAM_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
 
@@ -113,8 +115,12 @@ const STREAM_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
 export function createResumableStreams(config: ResumableStreamsConfig = {}): ResumableStreams {
   const { ttlMs = 600_000, maxEvents = 10_000, keepMs = 300_000, mapError, onError } = config;
   const store = config.store ?? createMemoryResumableStore();
+  // Times go to timers, which fire at once past 2^31 - 1 ms (about 24.8 days).
   for (const [name, value] of Object.entries({ ttlMs, maxEvents, keepMs }))
-    if (!(Number.isInteger(value) && value > 0)) throw new TypeError(`${name} must be an integer > 0, got ${value}.`);
+    if (!(Number.isInteger(value) && value > 0 && (name === 'maxEvents' || value <= MAX_TIMER_MS)))
+      throw new TypeError(
+        `${name} must be an integer from 1${name === 'maxEvents' ? '' : ` to ${MAX_TIMER_MS} (about 24.8 days)`}, got ${value}.`,
+      );
 
   const checked = (streamId: string): string => {
     if (typeof streamId !== 'string' || !STREAM_ID.test(streamId))
