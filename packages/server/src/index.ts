@@ -6,7 +6,10 @@ export { asMessage, type AsMessageConfig } from './operators/asMessage.js';
 export { heartbeat, type HeartbeatConfig } from './operators/heartbeat.js';
 export { retryHint } from './operators/retryHint.js';
 export { withIds, type WithIdsConfig } from './operators/withIds.js';
-export { createMemoryResumableStore } from './resumable/createMemoryResumableStore.js';
+export {
+  createMemoryResumableStore,
+  type MemoryResumableStoreConfig,
+} from './resumable/createMemoryResumableStore.js';
 export {
   createResumableStreams,
   type ResumableStreams,

@@ -213,11 +213,30 @@ describe('createResumableStreams', () => {
     }
   }, 15_000);
 
+  it('answers a start beyond maxStreams of the memory store with 503 until a stream is dropped', async () => {
+    const store = createMemoryResumableStore({ maxStreams: 2 });
+    const { server, request } = await serve({ store, keepMs: 200 }, () => words('a'));
+    try {
+      expect((await request('POST', 'm1')).status).toBe(200);
+      expect((await request('POST', 'm2')).status).toBe(200);
+      const full = await request('POST', 'm3');
+      expect(full.status).toBe(503);
+      expect(JSON.parse(full.text)).toMatchObject({ status: 503, code: 'too-many-streams' });
+      const deadline = Date.now() + 5_000;
+      while ((await request('POST', 'm4')).status !== 200) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses settings out of range with a TypeError', () => {
     expect(() => createResumableStreams({ ttlMs: 0 })).toThrow(/ttlMs must be an integer from 1 to 2147483647/);
     expect(() => createResumableStreams({ keepMs: 2 ** 31 })).toThrow(/keepMs must be an integer from 1 to/);
     expect(() => createResumableStreams({ maxEvents: 1.5 })).toThrow(/maxEvents must be an integer from 1, got 1.5/);
     expect(() => createResumableStreams({ maxEvents: 2 ** 40, ttlMs: 2 ** 31 - 1 })).not.toThrow();
-    expect(() => createMemoryResumableStore()).not.toThrow();
+    expect(() => createMemoryResumableStore({ maxStreams: 0 })).toThrow(/maxStreams must be an integer from 1/);
   });
 });

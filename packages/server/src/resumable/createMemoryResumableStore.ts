@@ -1,4 +1,5 @@
 import { take } from 'rxjs';
+import { SseResumableError } from '../errors.js';
 import { createMemoryStore } from '../stores/createMemoryStore.js';
 import type { EventStore } from '../stores/eventStore.js';
 import type { FoundStream, ResumableStore } from './resumableStore.js';
@@ -6,6 +7,20 @@ import type { FoundStream, ResumableStore } from './resumableStore.js';
 /** One stream kept in memory, and the timer that drops it. */
 interface Kept extends FoundStream {
   timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Options of {@link createMemoryResumableStore}.
+ * @public
+ */
+export interface MemoryResumableStoreConfig {
+  /**
+   * The most streams kept at once, running or ended (until dropped `keepMs` after their end): a
+   * start beyond it fails with an `SseResumableError` (`too-many-streams`, 503), so clients that
+   * start streams in a loop cannot exhaust memory. Each stream holds up to its `maxEvents` events.
+   * @default 1000
+   */
+  maxStreams?: number;
 }
 
 /**
@@ -18,12 +33,16 @@ interface Kept extends FoundStream {
  * @example
  * ```ts
  * import { createMemoryResumableStore, createResumableStreams } from 'sse-rx-server';
- * const streams = createResumableStreams({ store: createMemoryResumableStore() });
+ * const streams = createResumableStreams({ store: createMemoryResumableStore({ maxStreams: 500 }) });
  * ```
+ * @param config - how many streams to keep; see {@link MemoryResumableStoreConfig}.
  * @returns the store, to give to {@link createResumableStreams}.
  * @public
  */
-export function createMemoryResumableStore(): ResumableStore {
+export function createMemoryResumableStore(config: MemoryResumableStoreConfig = {}): ResumableStore {
+  const { maxStreams = 1000 } = config;
+  if (!(Number.isInteger(maxStreams) && maxStreams > 0))
+    throw new TypeError(`maxStreams must be an integer from 1, got ${maxStreams}.`);
   const streams = new Map<string, Kept>();
   const dropAfter = (streamId: string, kept: Kept, ms: number): void => {
     clearTimeout(kept.timer);
@@ -33,6 +52,7 @@ export function createMemoryResumableStore(): ResumableStore {
   return {
     claim: (streamId, { ttlMs, keepMs, maxEvents }) => {
       if (streams.has(streamId)) return Promise.resolve(false);
+      if (streams.size >= maxStreams) return Promise.reject(new SseResumableError('too-many-streams', streamId));
       // Room for two terminal events: the producer's own end and a cancel racing it.
       const events = createMemoryStore({ maxEvents: maxEvents + 2 });
       const deadline = Date.now() + ttlMs;

@@ -21,7 +21,8 @@ export interface ResumableStore {
   /**
    * Marks `streamId` as started, with its deadline `limits.ttlMs` from now: resolves `true` for the
    * first claim of an id (on any instance sharing the store), `false` after. A stream never
-   * finished (its instance died) may be dropped `ttlMs + keepMs` after the claim.
+   * finished (its instance died) may be dropped `ttlMs + keepMs` after the claim. A store that is
+   * full rejects with an error that has an HTTP `status` (e.g. 503), which the sinks answer with.
    */
   claim(streamId: string, limits: ResumableLimits): Promise<boolean>;
   /** The stream of a claimed id, or `undefined` for an id never claimed, or dropped since. */
