@@ -183,11 +183,7 @@ describe('createResumableStreams', () => {
           data: '{"code":"cancelled","message":"The stream was cancelled.","retryable":false}',
         });
       }
-      const deadline = Date.now() + 5_000;
-      while ((await request('GET', 's7')).status !== 404) {
-        expect(Date.now()).toBeLessThan(deadline);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(async () => (await request('GET', 's7')).status === 404);
     } finally {
       await server.close();
     }
@@ -222,11 +218,7 @@ describe('createResumableStreams', () => {
       const full = await request('POST', 'm3');
       expect(full.status).toBe(503);
       expect(JSON.parse(full.text)).toMatchObject({ status: 503, code: 'too-many-streams' });
-      const deadline = Date.now() + 5_000;
-      while ((await request('POST', 'm4')).status !== 200) {
-        expect(Date.now()).toBeLessThan(deadline);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(async () => (await request('POST', 'm4')).status === 200);
     } finally {
       await server.close();
     }
