@@ -1,16 +1,16 @@
-import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore, FoundStream, ResumableStore } from 'sse-rx-server';
 import { createRedisStore, type RedisStore, type RedisStoreConfig } from './createRedisStore.js';
+import type { RedisClient } from './redisClient.js';
 
 /**
  * Options of {@link createRedisResumableStore}.
  * @public
  */
 export interface RedisResumableStoreConfig {
-  /** Your ioredis client: claims, appends and replays go through it; each followed stream reads on a `redis.duplicate()`. */
-  redis: Redis;
+  /** Your ioredis client, a `Redis` or a `Cluster`: claims, appends and replays go through it; each followed stream reads on a `redis.duplicate()`. */
+  redis: RedisClient;
   /**
    * The start of every key: a stream's events are the Redis Stream `<prefix>{<id>}`, its state the
    * string `<prefix>{<id>}:state` (the `{}` hash tag keeps both in one cluster slot).

@@ -5,3 +5,5 @@ export {
   type RedisResumableStoreConfig,
 } from './createRedisResumableStore.js';
 export { createRedisStore, type RedisStore, type RedisStoreConfig, type RedisStoreState } from './createRedisStore.js';
+export type { RedisClient } from './redisClient.js';
+export { siblingKey } from './siblingKey.js';
