@@ -1,5 +1,6 @@
 import { take } from 'rxjs';
 import { SseResumableError } from '../errors.js';
+import { MAX_TIMER_MS } from '../sinks/responseConfig.js';
 import { createMemoryStore } from '../stores/createMemoryStore.js';
 import type { EventStore } from '../stores/eventStore.js';
 import type { FoundStream, ResumableStore } from './resumableStore.js';
@@ -46,7 +47,7 @@ export function createMemoryResumableStore(config: MemoryResumableStoreConfig = 
   const streams = new Map<string, Kept>();
   const dropAfter = (streamId: string, kept: Kept, ms: number): void => {
     clearTimeout(kept.timer);
-    kept.timer = setTimeout(() => streams.delete(streamId), Math.min(ms, 2 ** 31 - 1));
+    kept.timer = setTimeout(() => streams.delete(streamId), Math.min(ms, MAX_TIMER_MS));
     kept.timer.unref?.();
   };
   return {

@@ -16,6 +16,7 @@ import {
 import type { SseMessage } from 'sse-rx-codec';
 import { SseResumableError } from '../errors.js';
 import type { SseErrorInfo } from '../sinks/errorBody.js';
+import { MAX_TIMER_MS } from '../sinks/responseConfig.js';
 import { createMemoryResumableStore } from './createMemoryResumableStore.js';
 import type { FoundStream, ResumableStore } from './resumableStore.js';
 import { runProducer } from './runProducer.js';
@@ -72,8 +73,6 @@ export interface ResumableStreams {
 
 /** How long past a stream's deadline a follower waits for the producer's own terminal event before it ends the stream itself. */
 const REAP_GRACE_MS = 5_000;
-/** The longest delay a timer takes. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Stream ids: safe in a URL path, a header and a Redis key. */
 const STREAM_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
 

@@ -53,7 +53,7 @@ export function runProducer(producer: Observable<SseMessage>, run: ProducerRun):
       .pipe(filter(isTerminal), take(1))
       .subscribe({ next: () => stop(), error: report }),
   );
-  const timer = setTimeout(() => stop(expiredMessage(run.ttlMs)), Math.min(run.ttlMs, 2 ** 31 - 1));
+  const timer = setTimeout(() => stop(expiredMessage(run.ttlMs)), run.ttlMs);
   subscription.add(() => clearTimeout(timer));
   subscription.add(
     producer.subscribe({
