@@ -18,7 +18,10 @@ await runExample({
         next: (token) => process.stdout.write(token),
         error: reject,
         complete: () => {
-          process.stdout.write(`\n\nmore: curl -N -d '{"prompt":"hi"}' ${server.url}completions\n`);
+          process.stdout.write(
+            `\n\nmore: curl -N -H 'sse-rx-stream-id: a1' -d '{"prompt":"hi"}' ${server.url}completions` +
+              `\nthen: curl -N ${server.url}completions/a1 (the same answer, replayed)\n`,
+          );
           resolve();
         },
       }),

@@ -126,8 +126,8 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
   },
   'llm-tokens': async ([origin]) => {
     const init = { method: 'POST', body: '{"prompt":"hi"}', headers: { 'content-type': 'application/json' } };
-    expect((await readUntil(`${origin}/completions`, /event: done\n/, init)).text).toContain(
-      'event: token\ndata: {"text":"You"}',
+    expect((await readUntil(`${origin}/completions`, /event: end\n/, init)).text).toMatch(
+      /event: token\nid: [^\n]+\ndata: \{"text":"You"\}/,
     );
   },
   chat: async ([origin]) => {

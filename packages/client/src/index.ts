@@ -17,6 +17,7 @@ export {
   SseValidationError,
   type SseResumeState,
 } from './errors.js';
+export { fromResumableSse, type ResumableSseConfig } from './fromResumableSse.js';
 export { fromEventSource, type FromEventSourceConfig } from './fromEventSource.js';
 export { fromSse, type FromSseConfig, type SseConnectionState } from './fromSse.js';
 export type { OnInvalidPayload } from './operators/invalidPayload.js';

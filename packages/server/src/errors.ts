@@ -102,3 +102,66 @@ export class SseInvalidMessageError extends SseError {
     this.sseMessage = sseMessage;
   }
 }
+
+/** The status and message of each {@link SseResumableError} code. */
+const RESUMABLE_ERRORS = {
+  'invalid-stream-id': {
+    status: 400,
+    message: (id: string) =>
+      `Stream id ${id} is not valid: use 1 to 128 characters of A-Z a-z 0-9 . _ ~ : - (a random UUID, say).`,
+  },
+  'stream-not-found': {
+    status: 404,
+    message: (id: string) => `Stream ${id} is not known here: it was never started, or it ended and was dropped.`,
+  },
+  'stream-exists': {
+    status: 409,
+    message: (id: string) => `Stream ${id} was already started: follow it by id instead of starting it again.`,
+  },
+  'too-many-streams': {
+    status: 503,
+    message: (id: string) => `Stream ${id} was not started: the server holds as many streams as it may. Retry later.`,
+  },
+} as const;
+
+/**
+ * A request to `createResumableStreams` that cannot be served, with the HTTP status the sinks
+ * answer it with (before any event): `invalid-stream-id` (400, the id is not 1 to 128 characters
+ * of `A-Z a-z 0-9 . _ ~ : -`), `stream-not-found` (404, never started, or dropped since),
+ * `stream-exists` (409, a second start with an id already used: the producer runs once; follow it
+ * with a GET instead), `too-many-streams` (503, the store holds its `maxStreams`: retry later).
+ * Its message is sent to the client (`expose`).
+ *
+ * @example
+ * ```ts
+ * import { SseResumableError } from 'sse-rx-server';
+ * const error = new SseResumableError('stream-exists', 'a1');
+ * console.log(error.status, error.code, error.message);
+ * // 409 stream-exists Stream "a1" was already started: follow it by id instead of starting it again.
+ * ```
+ * @public
+ */
+export class SseResumableError extends SseError {
+  /** Always `'SseResumableError'` (kept under minification, unlike `constructor.name`). */
+  override name = 'SseResumableError';
+  /** Why the request cannot be served. */
+  readonly code: 'invalid-stream-id' | 'stream-not-found' | 'stream-exists' | 'too-many-streams';
+  /** The HTTP status the sinks answer with: 400, 404, 409 or 503. */
+  readonly status: 400 | 404 | 409 | 503;
+  /** The stream id of the request (cut to 64 characters). */
+  readonly streamId: string;
+  /** Always `true`: the message is safe to show to the client. */
+  readonly expose = true;
+
+  /**
+   * @param code - why the request cannot be served.
+   * @param streamId - the stream id of the request.
+   */
+  constructor(code: SseResumableError['code'], streamId: string) {
+    const id = JSON.stringify(streamId.slice(0, 64));
+    super(RESUMABLE_ERRORS[code].message(id));
+    this.code = code;
+    this.status = RESUMABLE_ERRORS[code].status;
+    this.streamId = streamId.slice(0, 64);
+  }
+}

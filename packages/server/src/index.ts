@@ -1,11 +1,21 @@
 export { createStreamRegistry, type StreamRegistryConfig } from './createStreamRegistry.js';
-export { SseInvalidMessageError, SseShutdownError, SseSlowClientError } from './errors.js';
+export { SseInvalidMessageError, SseResumableError, SseShutdownError, SseSlowClientError } from './errors.js';
 export { sseHeaders } from './headers.js';
 export type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } from './nodeTypes.js';
 export { asMessage, type AsMessageConfig } from './operators/asMessage.js';
 export { heartbeat, type HeartbeatConfig } from './operators/heartbeat.js';
 export { retryHint } from './operators/retryHint.js';
 export { withIds, type WithIdsConfig } from './operators/withIds.js';
+export {
+  createMemoryResumableStore,
+  type MemoryResumableStoreConfig,
+} from './resumable/createMemoryResumableStore.js';
+export {
+  createResumableStreams,
+  type ResumableStreams,
+  type ResumableStreamsConfig,
+} from './resumable/createResumableStreams.js';
+export type { FoundStream, ResumableLimits, ResumableStore } from './resumable/resumableStore.js';
 export { readLastEventId, type ReadLastEventIdConfig, type SseRequest } from './readLastEventId.js';
 export type { SseErrorInfo } from './sinks/errorBody.js';
 export type { SseSinkConfig } from './sinks/pump.js';

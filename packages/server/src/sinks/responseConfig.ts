@@ -37,7 +37,7 @@ export interface SseResponseConfig extends SseSinkConfig {
 /** The default of `headTimeoutMs`. */
 export const DEFAULT_HEAD_TIMEOUT_MS = 1000;
 /** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days): Node turns a longer one into 1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Checks a sink's `headTimeoutMs` before anything starts.
