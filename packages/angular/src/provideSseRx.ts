@@ -10,7 +10,7 @@ import type { FromSseConfig } from 'sse-rx-client';
  * ```ts
  * import type { SseRxConfig } from 'sse-rx-angular';
  * import { pageHidden } from 'sse-rx-client';
- * export const config: SseRxConfig = { pauseWhen: pageHidden(), reconnect: { maxMs: 10_000 } };
+ * export const config: SseRxConfig = { pauseWhen: pageHidden(), reconnect: { maxDelayMs: 10_000 } };
  * ```
  */
 export interface SseRxConfig extends Omit<FromSseConfig, 'onState'> {

@@ -221,6 +221,6 @@ export function sseResource<T, P>(config: SseResourceConfig<T, P>): SseResourceR
 function mergeHeaders(defaults?: HeadersInit, own?: HeadersInit): HeadersInit | undefined {
   if (defaults === undefined || own === undefined) return own ?? defaults;
   const headers = new Headers(defaults);
-  new Headers(own).forEach((value, name) => headers.set(name, value));
+  for (const [name, value] of new Headers(own)) headers.set(name, value);
   return headers;
 }
