@@ -98,7 +98,10 @@ export type SseResourceStatus = 'idle' | SseConnectionState['status'] | 'error';
  * ```
  */
 export interface SseResourceRef<T> {
-  /** The latest value of `stream`: the default value until the first one, after an error and while `idle`. */
+  /**
+   * The latest value of `stream`: the default value until the first one, while `idle` and after an
+   * error (unlike Angular's `ResourceRef.value()`, it never throws: `error()` says what happened).
+   */
   readonly value: Signal<T>;
   /** The connection status; see {@link SseResourceStatus}. */
   readonly status: Signal<SseResourceStatus>;
@@ -203,7 +206,8 @@ export function sseResource<T, P>(config: SseResourceConfig<T, P>): SseResourceR
   });
 
   return {
-    value: resource.value,
+    // Angular's value() throws in the error state; a stream's UI shows error() beside the default instead.
+    value: computed(() => (resource.status() === 'error' ? config.defaultValue : resource.value())),
     status: computed(() => {
       const status = resource.status();
       return status === 'idle' || status === 'error' ? status : state().status;

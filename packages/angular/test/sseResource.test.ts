@@ -84,4 +84,18 @@ describe.skipIf(!hasChromium)('sseResource in a real Angular app', () => {
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
     expect(errors).toEqual([]);
   });
+
+  it('a 401 ends the stream: status error, error() the SseHttpError, value() the default; reload() tries again', async () => {
+    const before = running.requests.length;
+    await tab.click('#room-locked');
+    await waitFor(async () => (await text('status')) === 'status: error', 15_000, 'status error');
+    expect(await text('error')).toBe('SseHttpError');
+    expect(await ticks()).toEqual([]);
+    // A 401 is not retried: one request.
+    expect(running.requests.slice(before).map((request) => request.room)).toEqual(['locked']);
+    await tab.click('#reload');
+    await waitFor(() => running.requests.length === before + 2, 15_000, 'the reload request');
+    await waitFor(async () => (await text('status')) === 'status: error', 15_000, 'status error again');
+    expect(errors).toEqual([]);
+  });
 });

@@ -102,7 +102,7 @@ export interface RunningApp {
 
 /**
  * Serves the built app: `/` rendered on the server by the SSR bundle (a child process), `/main.js`,
- * and `/v1/events?room=R` (401 without `authorization: Bearer test-token`; else `event: tick`, data
+ * and `/v1/events?room=R` (401 without `authorization: Bearer test-token` and for room `locked`; else `event: tick`, data
  * `{ room, n }`, id `n`, every 100 ms, resuming after `Last-Event-ID`).
  * @param app - what {@link buildTestApp} built.
  * @returns the running app.
@@ -119,7 +119,11 @@ export async function startTestApp(app: BuiltApp): Promise<RunningApp> {
       const lastEventId = req.headers['last-event-id'] as string | undefined;
       requests.push({ path: url.pathname, room, authorization: req.headers.authorization, lastEventId });
       if (url.pathname !== '/v1/events' || room === null) return void res.writeHead(404).end();
-      if (req.headers.authorization !== 'Bearer test-token') return void res.writeHead(401).end();
+      if (req.headers.authorization !== 'Bearer test-token' || room === 'locked') {
+        return void res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"status":401,"message":"no entry"}');
+      }
       open.set(res, room);
       res.on('close', () => open.delete(res));
       const after = Number(lastEventId ?? 0);

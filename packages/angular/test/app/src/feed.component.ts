@@ -23,6 +23,7 @@ export interface Tick {
     <p id="ticks">{{ ticksText() }}</p>
     <p id="error">{{ feed.error()?.name ?? 'no error' }}</p>
     <button id="room-b" (click)="room.set('b')">room b</button>
+    <button id="room-locked" (click)="room.set('locked')">room locked</button>
     <button id="reload" (click)="feed.reload()">reload</button>
   `,
 })
