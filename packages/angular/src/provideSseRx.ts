@@ -2,21 +2,23 @@ import { type EnvironmentProviders, InjectionToken, makeEnvironmentProviders } f
 import type { FromSseConfig } from 'sse-rx-client';
 
 /**
- * App-wide defaults for every {@link sseResource}, given to {@link provideSseRx}: any of
- * sse-rx-client's `FromSseConfig` (reconnect backoff, `pauseWhen`, `stallTimeoutMs`, headers...),
- * which a resource's own `config` overrides field by field (`headers` name by name), plus whether
- * requests go through `HttpClient`.
+ * App-wide defaults for every {@link sseResource}, given to {@link provideSseRx}: sse-rx-client
+ * options (reconnect backoff, `pauseWhen`, `stallTimeoutMs`, headers...), which a resource's own
+ * `client` overrides field by field (`headers` name by name), and whether requests go through
+ * `HttpClient`.
  * @example
  * ```ts
  * import type { SseRxConfig } from 'sse-rx-angular';
  * import { pageHidden } from 'sse-rx-client';
- * export const config: SseRxConfig = { pauseWhen: pageHidden(), reconnect: { maxDelayMs: 10_000 } };
+ * export const config: SseRxConfig = { client: { pauseWhen: pageHidden(), reconnect: { maxDelayMs: 10_000 } } };
  * ```
  */
-export interface SseRxConfig extends Omit<FromSseConfig, 'onState'> {
+export interface SseRxConfig {
+  /** sse-rx-client's `FromSseConfig` for every resource (`onState` aside: the resource reports state). @default {} */
+  client?: Omit<FromSseConfig, 'onState'>;
   /**
    * Send requests through the app's `HttpClient` (see {@link httpClientFetch}) when the app
-   * provides one, so its interceptors apply; `false` for plain `fetch`. Ignored when `fetch` is set.
+   * provides one, so its interceptors apply; `false` for plain `fetch`. Ignored when `client.fetch` is set.
    * @default true
    */
   httpClient?: boolean;
@@ -50,7 +52,7 @@ export const SSE_RX_CONFIG = new InjectionToken<SseRxConfig>('SSE_RX_CONFIG', {
  *   providers: [
  *     provideZonelessChangeDetection(),
  *     provideHttpClient(withInterceptors([sseRxInterceptor])),
- *     provideSseRx({ pauseWhen: pageHidden(), reconnect: { retryNow: backOnline() } }),
+ *     provideSseRx({ client: { pauseWhen: pageHidden(), reconnect: { retryNow: backOnline() } } }),
  *   ],
  * };
  * ```

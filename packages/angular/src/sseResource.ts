@@ -51,7 +51,7 @@ export interface SseResourceConfig<T, P> {
   stream: (source: SseResourceSource<P>) => Observable<T>;
   /**
    * sse-rx-client options for this resource (or a function of the params), over the app-wide
-   * defaults of {@link provideSseRx}: these win field by field, `headers` name by name.
+   * `client` of {@link provideSseRx}: these win field by field, `headers` name by name.
    * @default undefined (the defaults only)
    */
   client?: FromSseConfig | ((params: P) => FromSseConfig);
@@ -170,7 +170,7 @@ export function sseResource<T, P>(config: SseResourceConfig<T, P>): SseResourceR
   if (config.injector === undefined) assertInInjectionContext(sseResource);
   const injector = config.injector ?? inject(Injector);
   const onServer = isPlatformServer(injector.get(PLATFORM_ID));
-  const { httpClient = true, ...defaults } = injector.get(SSE_RX_CONFIG);
+  const { httpClient = true, client: defaults = {} } = injector.get(SSE_RX_CONFIG);
   const http = httpClient ? injector.get(HttpClient, null, { optional: true }) : null;
   const zone = injector.get(NgZone);
   const state = signal<SseConnectionState>({ status: 'closed' });

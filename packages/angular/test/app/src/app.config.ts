@@ -17,6 +17,6 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideClientHydration(),
     provideHttpClient(withFetch(), withInterceptors([baseUrl, auth, sseRxInterceptor])),
-    provideSseRx({ reconnect: { initialDelayMs: 300, maxDelayMs: 600 } }),
+    provideSseRx({ client: { reconnect: { initialDelayMs: 300, maxDelayMs: 600 } } }),
   ],
 };
