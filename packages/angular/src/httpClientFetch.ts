@@ -20,7 +20,8 @@ import { SSE_RX_REQUEST } from './sseRxInterceptor.js';
  * it) and any other URL in full. The response, or the error status the interceptors leave, reaches
  * sse-rx-client as a `Response`, so its rules apply unchanged (`SseHttpError`, `Retry-After`,
  * backoff). A request that reaches `HttpClient`'s backend instead (no {@link sseRxInterceptor})
- * fails at once with a `TypeError` that says so. {@link sseResource} uses this whenever the app
+ * fails at once with a `TypeError` that says so (sse-rx-client reports it as an `SseNetworkError`
+ * with that cause; {@link sseResource} never retries it). {@link sseResource} uses this whenever the app
  * provides `HttpClient`.
  * @example
  * ```ts
@@ -77,6 +78,12 @@ export function httpClientFetch(http: HttpClient, send: typeof fetch = (...args)
 
 const MISSING_INTERCEPTOR =
   "sse-rx-angular: an event-stream request reached HttpClient's backend, which buffers the whole body: add sseRxInterceptor as the LAST interceptor, provideHttpClient(withInterceptors([...yours, sseRxInterceptor]))";
+
+/** Whether a stream failed because no {@link sseRxInterceptor} is in the chain (a setup error: retrying cannot help). */
+export function isMissingInterceptor(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return [error, cause].some((e) => e instanceof TypeError && e.message === MISSING_INTERCEPTOR);
+}
 
 /** A same-origin URL as a path, as app code passes it to `HttpClient`; any other URL in full. */
 function interceptorUrl(url: string): string {

@@ -14,7 +14,7 @@ import {
 import { rxResource } from '@angular/core/rxjs-interop';
 import { Observable } from 'rxjs';
 import { type FromSseConfig, fromSse, type RawSseEvent, type SseConnectionState } from 'sse-rx-client';
-import { httpClientFetch } from './httpClientFetch.js';
+import { httpClientFetch, isMissingInterceptor } from './httpClientFetch.js';
 import { SSE_RX_CONFIG } from './provideSseRx.js';
 
 /**
@@ -187,9 +187,10 @@ export function sseResource<T, P>(config: SseResourceConfig<T, P>): SseResourceR
     stream: ({ params: { value: params } }) => {
       const id = ++current;
       const own = typeof config.client === 'function' ? config.client(params) : (config.client ?? {});
+      const merged: FromSseConfig = { ...defaults, ...own };
       const clientConfig: FromSseConfig = {
-        ...defaults,
-        ...own,
+        ...merged,
+        reconnect: neverRetryMissingInterceptor(merged),
         headers: mergeHeaders(defaults.headers, own.headers),
         fetch: own.fetch ?? defaults.fetch ?? (http ? httpClientFetch(http) : undefined),
         onState: (next) => {
@@ -227,4 +228,15 @@ function mergeHeaders(defaults?: HeadersInit, own?: HeadersInit): HeadersInit | 
   const headers = new Headers(defaults);
   for (const [name, value] of new Headers(own)) headers.set(name, value);
   return headers;
+}
+
+/** The config's reconnect rule (by default: GET and HEAD only), except that a missing sseRxInterceptor is never retried. */
+function neverRetryMissingInterceptor({ reconnect, method = 'GET' }: FromSseConfig): FromSseConfig['reconnect'] {
+  const rule = reconnect ?? /^(get|head)$/i.test(method);
+  if (rule === false) return false;
+  const options = rule === true ? {} : rule;
+  return {
+    ...options,
+    shouldRetry: (context) => (isMissingInterceptor(context.error) ? false : options.shouldRetry?.(context)),
+  };
 }

@@ -98,4 +98,15 @@ describe.skipIf(!hasChromium)('sseResource in a real Angular app', () => {
     await waitFor(async () => (await text('status')) === 'status: error', 15_000, 'status error again');
     expect(errors).toEqual([]);
   });
+
+  it('without sseRxInterceptor in the chain, the stream fails at once with a setup error and is not retried', async () => {
+    await tab.click('#bare-start');
+    // `error` (not `reconnecting`): the retry rule refused it.
+    await waitFor(async () => (await text('bare')).startsWith('error '), 15_000, 'the bare resource in error');
+    expect(await text('bare')).toMatch(
+      /^error SseNetworkError: sse-rx-angular: .* add sseRxInterceptor as the LAST interceptor/,
+    );
+    expect(await text('status')).toBe('status: error');
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,4 +1,16 @@
-import { ChangeDetectionStrategy, Component, effect, InjectionToken, inject, signal } from '@angular/core';
+import { provideHttpClient, withFetch } from '@angular/common/http';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  createEnvironmentInjector,
+  DestroyRef,
+  EnvironmentInjector,
+  effect,
+  InjectionToken,
+  inject,
+  signal,
+} from '@angular/core';
 import { map, scan } from 'rxjs';
 import { sseResource } from 'sse-rx-angular';
 import { ofType, parseJson } from 'sse-rx-client';
@@ -25,6 +37,8 @@ export interface Tick {
     <button id="room-b" (click)="room.set('b')">room b</button>
     <button id="room-locked" (click)="room.set('locked')">room locked</button>
     <button id="reload" (click)="feed.reload()">reload</button>
+    <p id="bare">{{ bareFeed.status() }} {{ bareError() }}</p>
+    <button id="bare-start" (click)="bareStarted.set(true)">without sseRxInterceptor</button>
   `,
 })
 export class FeedComponent {
@@ -42,6 +56,19 @@ export class FeedComponent {
       ),
     defaultValue: [],
   });
+  /** An injector whose HttpClient lacks sseRxInterceptor: a misconfigured app. */
+  private readonly bare = createEnvironmentInjector([provideHttpClient(withFetch())], inject(EnvironmentInjector));
+  readonly bareStarted = signal(false);
+  readonly bareFeed = sseResource({
+    params: () => (this.bareStarted() ? {} : undefined),
+    url: `${this.origin}/api/events?room=bare`,
+    stream: ({ events$ }) => events$,
+    injector: this.bare,
+  });
+  protected readonly bareError = computed(() => {
+    const error = this.bareFeed.error();
+    return error === undefined ? '' : `${error.name}: ${error.cause instanceof Error ? error.cause.message : ''}`;
+  });
   /** Every status the page showed, in order (repeats dropped). */
   readonly history = signal<string[]>([]);
   protected readonly ticksText = () =>
@@ -51,6 +78,7 @@ export class FeedComponent {
       .join(' ');
 
   constructor() {
+    inject(DestroyRef).onDestroy(() => this.bare.destroy());
     effect(() => {
       const status = this.feed.status();
       this.history.update((list) => (list.at(-1) === status ? list : [...list, status]));
