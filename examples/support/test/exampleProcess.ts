@@ -22,7 +22,7 @@ export interface ExampleProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   /** The distinct `http(s)://127.0.0.1:port` origins printed so far, in order. */
   origins(): string[];
-  /** Resolves with the exit code (`null` and the signal when a signal ended it) once the process has exited. */
+  /** Resolves with the exit code (`null` and the signal when a signal ended it) once the process and all it started are gone (their output pipes closed). */
   exited: Promise<Exit>;
   /** Ctrl-C: SIGINT to the whole group, as a terminal sends it; resolves with the exit (SIGKILL after `timeoutMs`). */
   stop(timeoutMs?: number): Promise<Exit>;
@@ -50,8 +50,11 @@ export function startExample(command: string, env: Record<string, string> = {}):
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   let exit: Exit | undefined;
+  // 'close', not 'exit': pnpm (the shell's child) may exit on the SIGINT before the example it
+  // started has printed its last lines; 'close' comes once every process holding the output
+  // pipes (the whole tree) is gone and all its output was read.
   const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => {
+    child.once('close', (code, signal) => {
       exit = { code, signal };
       for (const listener of listeners) listener();
       resolve(exit);

@@ -1,18 +1,19 @@
 /**
- * Client throughput: events/s through fromSse (reconnect: false) reading N small JSON events from one
- * local node:http server, against the `eventsource` package (v4) and `@microsoft/fetch-event-source`
- * reading the same server in the same run, interleaved. Writes `bench/results.md`.
- * Run: pnpm --filter sse-rx-client bench
+ * Client throughput on the built packages (`dist`, as users run them): events/s through fromSse
+ * (reconnect: false) reading N small JSON events from a local node:http server in another process
+ * (bench/eventServer.ts), against the `eventsource` package (v4) and `@microsoft/fetch-event-source`
+ * reading the same server in the same run, interleaved; and against the codec's `SseDecoder` read
+ * straight off `fetch`, the floor under what fromSse adds. Writes `bench/results.md`.
+ * Run: pnpm --filter sse-rx-client bench (builds the codec and the client first)
  */
+import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { EventSource } from 'eventsource';
 import { lastValueFrom, reduce } from 'rxjs';
-import { type MessageScript, messageText } from '../../../test/support/messageText.js';
-import { seededRandom } from '../../../test/support/random.js';
-import { fromSse, parseJson } from '../src/index.js';
+import { fromSse, parseJson } from 'sse-rx-client';
+import { SseDecoder } from 'sse-rx-codec';
 
 // fetch-event-source touches `document.removeEventListener` and `window.clearTimeout` in its dispose()
 // even with openWhenHidden: true; Node has neither, so give it the minimum it calls.
@@ -20,41 +21,40 @@ const g = globalThis as Record<string, unknown>;
 g.document ??= { hidden: false, addEventListener() {}, removeEventListener() {} };
 g.window ??= { setTimeout, clearTimeout, fetch };
 
-const EVENTS = 100_000;
-const BATCH = 1000;
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const TIME_LIMIT_MS = 60_000;
-// Fresh text for every event, as users send it: 1 event in 10 with an accented word (2-byte
-// characters), 1 in 20 in CJK (3-byte) and 1 in 20 with emoji (4-byte), the rest ASCII.
-const random = seededRandom(20261129);
-const script = (i: number): MessageScript =>
-  i % 10 === 0 ? 'accented' : i % 20 === 5 ? 'cjk' : i % 20 === 15 ? 'emoji' : 'ascii';
-const wire = Array.from(
-  { length: EVENTS },
-  (_, i) => `id: ${i}\ndata: ${JSON.stringify({ n: i, text: messageText(random, script(i)) })}\n\n`,
-);
-const eventBytes = Math.round(Buffer.byteLength(wire.join('')) / EVENTS);
-/** The wire bytes in batches of BATCH events, encoded once: the server's work is then only writing them. */
-const batches = Array.from({ length: EVENTS / BATCH }, (_, b) =>
-  Buffer.from(wire.slice(b * BATCH, (b + 1) * BATCH).join('')),
-);
+const loadBefore = os.loadavg()[0]!;
 
-const server = createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  let sent = 0;
-  const writeBatch = (): void => {
-    while (sent < batches.length) {
-      if (!res.write(batches[sent++])) {
-        res.once('drain', writeBatch);
-        return;
-      }
+// The server runs in its own process, so the CPU time measured here is the clients' alone; it
+// reports its own CPU time per response, for the combined figure.
+const server = fork(new URL('./eventServer.ts', import.meta.url), { stdio: 'inherit' });
+const serverReports: number[] = [];
+let serverReported: (() => void) | undefined;
+const {
+  url,
+  events: EVENTS,
+  eventBytes,
+} = await new Promise<{ url: string; events: number; eventBytes: number }>((resolve) => {
+  server.on('message', (message: { url?: string; events: number; eventBytes: number; serverMs?: number }) => {
+    if (message.url) resolve(message as { url: string; events: number; eventBytes: number });
+    else if (message.serverMs !== undefined) {
+      serverReports.push(message.serverMs);
+      serverReported?.();
     }
-    res.end();
-  };
-  writeBatch();
+  });
 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+/** The server's CPU time for the response of the run that just ended (it reports when the response closes). */
+async function serverMsOfLastRun(): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  while (serverReports.length === 0) {
+    if (Date.now() > deadline) throw new Error('the server did not report its CPU time');
+    await new Promise<void>((resolve) => {
+      serverReported = resolve;
+      setTimeout(resolve, 100);
+    });
+  }
+  return serverReports.shift()!;
+}
 
 type Contender = { name: string; run: () => Promise<number> };
 
@@ -71,6 +71,21 @@ const oursJson: Contender = {
         reduce((n, e) => n + (e.data.text.length > 0 ? 1 : 0), 0),
       ),
     ),
+};
+const decoder: Contender = {
+  name: '`SseDecoder` on `fetch` (no client: the floor)',
+  run: async () => {
+    let count = 0;
+    const decoder = new SseDecoder({ onEvent: () => void count++ });
+    const response = await fetch(url);
+    const reader = response.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      decoder.feed(value);
+    }
+    return count;
+  },
 };
 const eventsource: Contender = {
   name: '`eventsource` 4.x',
@@ -117,37 +132,44 @@ const fes: Contender = {
   },
 };
 
-const contenders = [ours, oursJson, eventsource, fes];
-const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
+const contenders = [ours, oursJson, decoder, eventsource, fes];
+/** Per contender and run: the CPU time of this process (the client) and of the server for that response. */
+const times = new Map<Contender, { clientMs: number; serverMs: number }[]>(contenders.map((c) => [c, []]));
 const started = performance.now();
 for (let i = -1; i < RUNS; i++) {
   // Rotate the order each round so no contender always runs right after the same one.
   const order = contenders.map((_, k) => contenders[(k + Math.max(i, 0)) % contenders.length]!);
   for (const c of order) {
-    // CPU time of the process (user + system; the server's writes of the same bytes included, the
-    // same for all): on a shared machine, much steadier than the wall clock.
+    // CPU time (user + system, GC threads included): on a shared machine, much steadier than the wall clock.
     const start = process.cpuUsage();
     const count = await c.run();
     const used = process.cpuUsage(start);
-    const ms = (used.user + used.system) / 1000;
+    const serverMs = await serverMsOfLastRun();
     if (count !== EVENTS) throw new Error(`${c.name}: expected ${EVENTS} events, got ${count}`);
-    if (i >= 0) times.get(c)!.push(ms);
+    if (i >= 0) times.get(c)!.push({ clientMs: (used.user + used.system) / 1000, serverMs });
   }
   if (performance.now() - started > 4 * TIME_LIMIT_MS) throw new Error('bench took too long');
 }
-server.close();
-server.closeAllConnections();
+server.disconnect();
+const loadAfter = os.loadavg()[0]!;
 
 const median = (list: number[]) => [...list].sort((a, b) => a - b)[list.length >> 1]!;
-const rate = (c: Contender) => EVENTS / (median(times.get(c)!) / 1000);
+/** Events/s of each run, from the client's CPU time alone or from client plus server. */
+const rates = (c: Contender, withServer: boolean) =>
+  times.get(c)!.map((t) => EVENTS / ((t.clientMs + (withServer ? t.serverMs : 0)) / 1000));
+const rate = (c: Contender, withServer = false) => median(rates(c, withServer));
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
-const rows = [ours, oursJson, eventsource, fes].map((c) => {
-  const ratios =
-    c === eventsource || c === fes
-      ? '-'
-      : `**${(rate(c) / rate(eventsource)).toFixed(2)}x** | **${(rate(c) / rate(fes)).toFixed(2)}x**`;
-  const rates = times.get(c)!.map((ms) => EVENTS / (ms / 1000));
-  return `| ${c.name} | ${fmt(rate(c))} (${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))}) | ${ratios === '-' ? '- | -' : ratios} |`;
+/** The median of the per-round ratios (min–max): each round runs every contender, so load that comes and goes cancels out. */
+const ratio = (c: Contender, peer: Contender, withServer = false) => {
+  if (c === eventsource || c === fes) return '-';
+  const ours = rates(c, withServer);
+  const theirs = rates(peer, withServer);
+  const perRound = ours.map((r, i) => r / theirs[i]!);
+  return `**${median(perRound).toFixed(2)}x** (${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)})`;
+};
+const rows = contenders.map((c) => {
+  const client = rates(c, false);
+  return `| ${c.name} | ${fmt(rate(c))} (${fmt(Math.min(...client))}–${fmt(Math.max(...client))}) | ${ratio(c, eventsource)} | ${ratio(c, fes)} | ${fmt(rate(c, true))} | ${ratio(c, eventsource, true)} |`;
 });
 for (const row of rows) console.log(row);
 
@@ -156,20 +178,25 @@ writeFileSync(
   [
     '## Client (sse-rx-client)',
     '',
-    `Events/s reading ${EVENTS.toLocaleString('en')} small events (\`id\` + JSON \`data\` with a chat-like sentence, ~${eventBytes} B on the wire on average;`,
-    'fresh text per event: 1 in 10 with an accented word, 1 in 20 in CJK, 1 in 20 with emoji, the rest ASCII)',
-    'from one local node:http server (127.0.0.1, written in batches of 1,000 events encoded once up front), one connection per run.',
-    `All contenders read the same server in the same process; median of ${RUNS} runs after a warm-up round,`,
-    'interleaved with a rotating order. Every event is counted and the count checked. `fromSse` uses',
-    '`{ reconnect: false }`; `eventsource` is closed at the last event; `@microsoft/fetch-event-source` is given',
-    "`openWhenHidden: true` and Node's `fetch`, and the bench shims a minimal `document`/`window` (it calls",
-    '`document.removeEventListener` and `window.clearTimeout` when it finishes). The peers only count events; the',
-    '`parseJson()` row also parses every data field. Ratio = our events/s / peer events/s (above 1 = we are faster).',
-    'Times are CPU time of the process (user + system, GC threads and the server writing the same pre-encoded bytes',
-    'included), since the machine (2 cores) was shared with other jobs: read the ratios, not the absolute numbers.',
+    `What this measures: how many events/s a client gets through for each second of CPU it uses, reading ${EVENTS.toLocaleString('en')}`,
+    `small events (\`id\` + JSON \`data\` with a chat-like sentence, ~${eventBytes} B on the wire on average; fresh text per event:`,
+    '1 in 10 with an accented word, 1 in 20 in CJK, 1 in 20 with emoji, the rest ASCII) over one connection to a local',
+    'node:http server (127.0.0.1) that runs in its own process and writes the events, encoded once up front, in batches',
+    `of 1,000. The built packages (\`dist\`), ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}; ${RUNS} rounds`,
+    'after a warm-up round, each running every contender in a rotating order, all in one process. Every event is counted',
+    'and the count checked. `fromSse` uses `{ reconnect: false }`; `eventsource` is closed at the last event;',
+    "`@microsoft/fetch-event-source` is given `openWhenHidden: true` and Node's `fetch`, and the bench shims a minimal",
+    '`document`/`window` (it calls `document.removeEventListener` and `window.clearTimeout` when it finishes). The peers',
+    'only count events; the `parseJson()` row also parses every data field. The `SseDecoder` row reads the same response',
+    "with `fetch` and feeds the codec's decoder directly: the least fromSse can cost. Events/s: median (min–max) of the",
+    'rounds. Ratio = our events/s / peer events/s (above 1 = we are faster): the median of the per-round ratios (min–max).',
+    'Times are CPU time (user + system, GC threads included) of the client process; the last two columns add the',
+    "server's CPU time for the same response (the bench's measure before the server had its own process).",
+    `The machine (2 cores) was shared with other jobs: 1-minute load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after.`,
+    'Read the ratios, not the absolute numbers.',
     '',
-    '| client | events/s, median (min–max) | ratio vs `eventsource` | ratio vs `fetch-event-source` |',
-    '| --- | ---: | ---: | ---: |',
+    '| client | events/s per CPU second, median (min–max) | vs `eventsource` | vs `fetch-event-source` | client + server: events/s | vs `eventsource` |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
   ].join('\n'),

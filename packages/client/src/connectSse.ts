@@ -1,5 +1,6 @@
 import { BehaviorSubject, ReplaySubject, share, type Observable } from 'rxjs';
 import { fromSse, type FromSseConfig, type SseConnectionState } from './fromSse.js';
+import { tabGroup } from './tabs/tabGroup.js';
 import type { SseActivity, SseEventOf } from './types.js';
 
 /**
@@ -25,6 +26,31 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
 }
 
 /**
+ * The config of {@link connectSse}: that of {@link fromSse}, and whether the tabs of the origin share one connection.
+ * @example
+ * ```ts
+ * import { connectSse, type ConnectSseConfig } from 'sse-rx-client';
+ * const config: ConnectSseConfig = { shareAcrossTabs: true, credentials: 'include' };
+ * connectSse('/events', config).events$.subscribe();
+ * ```
+ * @public
+ */
+export interface ConnectSseConfig extends FromSseConfig {
+  /**
+   * Share one request among every tab (window, iframe) of the origin that subscribes with the same
+   * channel: `true` names the channel after the method and the absolute URL, a string names it
+   * yourself. One tab holds the request (the one holding the Web Lock of that name) and relays
+   * events, state, activity and resets to the others over a `BroadcastChannel`; when it leaves,
+   * another takes over and resumes from the last event id the group saw. Tabs of one channel should
+   * pass the same config: the leader's is the one used. Where `document`, `BroadcastChannel` or
+   * `navigator.locks` is missing (Node, Deno, Bun, workers, old browsers) each `connectSse` has
+   * its own request, as without the option. Cannot be combined with `pauseWhen` (`TypeError`).
+   * @default false
+   */
+  shareAcrossTabs?: boolean | string;
+}
+
+/**
  * {@link fromSse} made ready for a UI: the events as one shared connection, and its state as an
  * Observable to bind to (a status line, a "reconnecting in 4 s" banner, an Angular signal).
  *
@@ -34,6 +60,7 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
  * at `closed`, and reports `connecting`, `open`, `reconnecting`, `paused` and `closed` as they come;
  * `activity$` reports each sign of life (see {@link SseActivity}).
  * All of `fromSse`'s config applies; `onState` and `onActivity`, if given, are still called.
+ * With `shareAcrossTabs`, every tab of the origin uses one request (see {@link ConnectSseConfig}).
  *
  * @example
  * ```ts
@@ -48,14 +75,15 @@ export interface SseConnection<EventMap = Record<string, unknown>> {
  * // paused (tab hidden), connecting, open (tab shown)
  * ```
  * @param input - the URL of the stream.
- * @param config - the request fields and client options, as for {@link fromSse} (see {@link FromSseConfig}).
+ * @param config - the request fields and client options, as for {@link fromSse}, and `shareAcrossTabs` (see {@link ConnectSseConfig}).
  * @returns The shared events and the connection state, see {@link SseConnection}.
  * @public
  */
 export function connectSse<EventMap = Record<string, unknown>>(
   input: string | URL,
-  config: FromSseConfig = {},
+  config: ConnectSseConfig = {},
 ): SseConnection<EventMap> {
+  const { shareAcrossTabs = false, ...rest } = config;
   const state = new BehaviorSubject<SseConnectionState>({ status: 'closed' });
   const onState = (next: SseConnectionState): void => {
     state.next(next);
@@ -66,8 +94,12 @@ export function connectSse<EventMap = Record<string, unknown>>(
     activity.next(next);
     config.onActivity?.(next);
   };
+  const hooked = { ...rest, onState, onActivity };
   return {
-    events$: fromSse<EventMap>(input, { ...config, onState, onActivity }).pipe(share()),
+    events$: (shareAcrossTabs === false
+      ? fromSse<EventMap>(input, hooked)
+      : (tabGroup(input, hooked, shareAcrossTabs) as Observable<SseEventOf<EventMap>>)
+    ).pipe(share()),
     state$: state.asObservable(),
     activity$: activity.asObservable(),
   };

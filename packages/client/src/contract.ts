@@ -6,24 +6,14 @@ import type { SseReset } from './types.js';
 // returns undefined for anything that is not exactly the contract's shape: other servers' events
 // stay ordinary events.
 
-/** Parses `data` as a JSON object whose fields `K` are yet to be checked, or undefined. */
-function jsonObject<K extends string>(data: string): Partial<Record<K, unknown>> | undefined {
-  if (!data.startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Partial<Record<K, unknown>>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The report of an `event: error` with data `{ status?, code?, message, retryable }`, or undefined. */
-export function readServerError(event: SseEvent): SseServerErrorReport | undefined {
-  if (event.type !== 'error') return undefined;
-  const data = jsonObject<'status' | 'code' | 'message' | 'retryable'>(event.data);
-  if (!data || typeof data.message !== 'string' || typeof data.retryable !== 'boolean') return undefined;
+/**
+ * The fields `{ status?, code?, message, retryable? }` shared by the contract's error reports, from
+ * `text` parsed as a JSON object with a string `message` (a `status` that is not a number or a
+ * `code` that is not a string reads as undefined); undefined for anything else.
+ */
+function readReport(text: string): (Omit<SseServerErrorReport, 'retryable'> & { retryable: unknown }) | undefined {
+  const data = jsonObject(text) as Partial<Record<keyof SseServerErrorReport, unknown>> | undefined;
+  if (typeof data?.message !== 'string') return undefined;
   return {
     status: typeof data.status === 'number' ? data.status : undefined,
     code: typeof data.code === 'string' ? data.code : undefined,
@@ -32,14 +22,30 @@ export function readServerError(event: SseEvent): SseServerErrorReport | undefin
   };
 }
 
+/** Parses `data` as a JSON object, or undefined. */
+function jsonObject(data: string): object | undefined {
+  if (!data.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The report of an `event: error` with data `{ status?, code?, message, retryable }`, or undefined. */
+export function readServerError(event: SseEvent): SseServerErrorReport | undefined {
+  const report = event.type === 'error' ? readReport(event.data) : undefined;
+  return typeof report?.retryable === 'boolean' ? (report as SseServerErrorReport) : undefined;
+}
+
 /**
  * The `code` and `message` of an error answered before the stream, when `body` is the contract's
  * JSON `{ status, code?, message }` with `status` the response's own; else no fields.
  */
-export function readHttpErrorBody(body: string, status: number): { code?: string; message?: string } {
-  const data = jsonObject<'status' | 'code' | 'message'>(body);
-  if (!data || data.status !== status || typeof data.message !== 'string') return {};
-  return typeof data.code === 'string' ? { code: data.code, message: data.message } : { message: data.message };
+export function readHttpErrorBody(body: string, status: number): { code?: string | undefined; message?: string } {
+  const report = readReport(body);
+  return report?.status === status ? { code: report.code, message: report.message } : {};
 }
 
 /** The reset of an `event: reset` with data `{ reason, lastEventId }`, or undefined. */

@@ -2,6 +2,9 @@ import { SseError } from 'sse-rx-codec';
 import { readHttpErrorBody } from './contract.js';
 import type { StandardSchemaV1 } from './standardSchema.js';
 
+// Fields set in a constructor are `declare`d: a plain declaration is emitted as a class field too
+// (ES2022), bytes in every bundle for a field the constructor assigns anyway.
+
 /** Where a connection of {@link fromSse} stood when it failed: what a reconnect resumes from. @public */
 export interface SseResumeState {
   /** The last event id received (`''` when none): sent as `Last-Event-ID` on the next attempt. */
@@ -28,9 +31,9 @@ export class SseConnectionError extends SseError {
   /** Always `'SseConnectionError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseConnectionError';
   /** The last event id received before the failure (`''` when none). */
-  readonly lastEventId: string;
+  declare readonly lastEventId: string;
   /** The server's last `retry:` value in milliseconds, if any. */
-  readonly retryMs: number | undefined;
+  declare readonly retryMs: number | undefined;
 
   constructor(message: string, state: SseResumeState, options?: { cause?: unknown }) {
     super(message, options);
@@ -57,23 +60,23 @@ export class SseHttpError extends SseConnectionError {
   /** Always `'SseHttpError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseHttpError';
   /** The HTTP status code. */
-  readonly status: number;
+  declare readonly status: number;
   /** The response headers (e.g. `retry-after`, `content-type`). */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** The first 512 characters of the response body, to show what the server said. */
-  readonly bodySnippet: string;
+  declare readonly bodySnippet: string;
   /** The response itself, its body already read or cancelled. */
-  readonly response: Response;
+  declare readonly response: Response;
   /**
    * The `code` of a contract JSON body (`{"status","code"?,"message"}`, as sse-rx-server answers
    * an error before the stream), if the body is one and has a code.
    */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /**
    * The `message` of a contract JSON body, text the server meant to be shown (for a 401 or 403,
    * say), if the body is one; `message` stays this library's description of the failure.
    */
-  readonly serverMessage: string | undefined;
+  declare readonly serverMessage: string | undefined;
 
   constructor(message: string, response: Response, bodySnippet: string, state: SseResumeState) {
     super(message, state);
@@ -158,11 +161,11 @@ export class SseServerError extends SseConnectionError {
   /** Always `'SseServerError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseServerError';
   /** The HTTP-like status the server gave the error, if any. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** The server's machine-readable error code, if any. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /** Whether the server says a new request may succeed. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
 
   constructor(report: SseServerErrorReport, state: SseResumeState) {
     super(report.message, state);
@@ -201,9 +204,9 @@ export class SseParseError extends SseError {
   /** Always `'SseParseError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseParseError';
   /** The raw data that failed to parse. */
-  readonly data: string;
+  declare readonly data: string;
   /** The type of the event that carried it. */
-  readonly eventType: string;
+  declare readonly eventType: string;
 
   constructor(message: string, data: string, eventType: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -230,11 +233,11 @@ export class SseValidationError extends SseError {
   /** Always `'SseValidationError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseValidationError';
   /** The data that failed validation. */
-  readonly data: unknown;
+  declare readonly data: unknown;
   /** The type of the event that carried it. */
-  readonly eventType: string;
+  declare readonly eventType: string;
   /** The schema's issues. */
-  readonly issues: ReadonlyArray<StandardSchemaV1.Issue>;
+  declare readonly issues: ReadonlyArray<StandardSchemaV1.Issue>;
 
   constructor(message: string, data: unknown, eventType: string, issues: ReadonlyArray<StandardSchemaV1.Issue>) {
     super(message);

@@ -10,6 +10,7 @@ import {
   SseStreamEndedError,
   type SseResumeState,
 } from './errors.js';
+import { MAX_TIMER_MS } from './operators/retryBackoff.js';
 import { readSnippet } from './readSnippet.js';
 import type { RawSseEvent, SseActivity, SseInit, SseReset } from './types.js';
 
@@ -32,11 +33,6 @@ export interface FetchEventsConfig {
 
 /** The watchdog after a heartbeat announcement: this many intervals. */
 const HEARTBEATS_BEFORE_STALL = 2.5;
-/** setTimeout's largest delay; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** What each watchdog says when it fires (built then, not on every chunk). */
-const NO_HEAD = (ms: number) => `No response within ${ms} ms (connectTimeoutMs)`;
-const NO_DATA = (ms: number) => `No data for ${ms} ms`;
 
 /**
  * One request: a cold Observable of the events of one response body. It reads and updates `state`,
@@ -45,22 +41,41 @@ const NO_DATA = (ms: number) => `No data for ${ms} ms`;
 export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): Observable<RawSseEvent> {
   return new Observable<RawSseEvent>((subscriber) => {
     const controller = new AbortController();
-    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    /** The one timer of the attempt: the connect timeout until the head arrives, then the stall watchdog. */
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let heartbeatMs: number | undefined;
+    /** The stall limit the watchdog runs with (undefined: none yet). */
+    let watchedMs: number | undefined;
+    /** When the last bytes arrived (`performance.now()`). */
+    let bytesAtMs = 0;
     const fail = (error: unknown): void => {
       if (!controller.signal.aborted) subscriber.error(error);
       controller.abort();
     };
-    /** Aborts with an SseStallError unless bytes (or the head) come within `ms`; each call restarts it. */
-    const armWatchdog = (ms: number | undefined, describe: (ms: number) => string): void => {
-      clearTimeout(watchdog);
-      if (ms === undefined) return;
-      watchdog = setTimeout(() => fail(new SseStallError(describe(ms), state)), Math.min(ms, MAX_TIMER_MS));
+    const startTimer = (ms: number, onTimeout: () => void): void => {
+      clearTimeout(timer);
+      timer = setTimeout(onTimeout, Math.min(ms, MAX_TIMER_MS));
     };
     const stallMs = (): number | undefined =>
       config.stallTimeoutMs ?? (heartbeatMs === undefined ? undefined : heartbeatMs * HEARTBEATS_BEFORE_STALL);
+    // The watchdog is not restarted on every chunk (a clearTimeout and a setTimeout, more than the
+    // chunk's events cost when a live stream sends one per chunk): a chunk only notes the time, and
+    // the timer, when it fires, fails the attempt or waits out the rest of the limit.
+    const checkStall = (): void => {
+      const ms = watchedMs as number;
+      const quietMs = performance.now() - bytesAtMs;
+      if (quietMs >= ms) fail(new SseStallError(`No data for ${ms} ms`, state));
+      else startTimer(ms - quietMs, checkStall);
+    };
     const onBytes = (): void => {
-      armWatchdog(stallMs(), NO_DATA);
+      bytesAtMs = performance.now();
+      const ms = stallMs();
+      if (ms !== watchedMs) {
+        // The first chunk, or a heartbeat announcement arrived: the limit changed.
+        watchedMs = ms;
+        if (ms === undefined) clearTimeout(timer);
+        else startTimer(ms, checkStall);
+      }
       config.onActivity?.({ atMs: Date.now(), heartbeatMs });
     };
 
@@ -68,14 +83,17 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       const init = await config.init();
       if (controller.signal.aborted) return; // unsubscribed while `init` ran: send nothing
       const request = buildRequest(config.input, init, state.lastEventId, controller.signal);
-      armWatchdog(config.connectTimeoutMs, NO_HEAD);
+      const connectMs = config.connectTimeoutMs;
+      startTimer(connectMs, () =>
+        fail(new SseStallError(`No response within ${connectMs} ms (connectTimeoutMs)`, state)),
+      );
       let response: Response;
       try {
         response = await config.fetch(request);
       } catch (cause) {
         throw new SseNetworkError(`Request to ${request.url} failed`, state, { cause });
       }
-      clearTimeout(watchdog);
+      clearTimeout(timer);
       // "HTTP 204 No Content, and similar, must cause the user agent to fail the connection": no reconnect.
       if (response.status === 204) {
         subscriber.complete();
@@ -147,9 +165,9 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
 
     run()
       .catch(fail)
-      .finally(() => clearTimeout(watchdog));
+      .finally(() => clearTimeout(timer));
     return () => {
-      clearTimeout(watchdog);
+      clearTimeout(timer);
       controller.abort();
     };
   });

@@ -1,4 +1,4 @@
-export { connectSse, type SseConnection } from './connectSse.js';
+export { type ConnectSseConfig, connectSse, type SseConnection } from './connectSse.js';
 export { isSseError, SseError, type SseEvent, SseProtocolError, type SseProtocolErrorType } from 'sse-rx-codec';
 export {
   isSseHttpError,

@@ -64,4 +64,36 @@ describe('connectSse', () => {
     expect(late()).toBe('closed');
     await server.requests[0]?.closed;
   });
+
+  it('shareAcrossTabs where there is no document (Node): each connectSse keeps its own request, events and state as without it', async () => {
+    server = await startServer((_req, res) => {
+      openStream(res);
+      res.write('id: 1\ndata: x\n\n');
+    });
+    const connections = [
+      connectSse(server.url, { shareAcrossTabs: true }),
+      connectSse(server.url, { shareAcrossTabs: 'room' }),
+    ];
+    const received: string[][] = [[], []];
+    const states: string[][] = [[], []];
+    const subscriptions = connections.map(({ events$, state$ }, i) => {
+      state$.subscribe((s) => states[i]!.push(s.status));
+      return events$.subscribe((e) => received[i]!.push(e.data));
+    });
+    await until(() => received.every((r) => r.length === 1), 'an event on each connection');
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    expect(server.requests).toHaveLength(2);
+    expect(received).toEqual([['x'], ['x']]);
+    expect(states).toEqual([
+      ['closed', 'connecting', 'open', 'closed'],
+      ['closed', 'connecting', 'open', 'closed'],
+    ]);
+  });
+
+  it('refuses shareAcrossTabs with pauseWhen, or with an empty channel name, with a TypeError that says why', () => {
+    expect(() => connectSse('http://127.0.0.1/', { shareAcrossTabs: true, pauseWhen: new Subject<boolean>() })).toThrow(
+      /pauseWhen cannot be combined with shareAcrossTabs/,
+    );
+    expect(() => connectSse('http://127.0.0.1/', { shareAcrossTabs: '' })).toThrow(/non-empty channel name/);
+  });
 });

@@ -198,6 +198,39 @@ describe('fromSse liveness', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('never aborts a stream whose bytes keep coming within stallTimeoutMs, and aborts it once they stop', async () => {
+    // A comment every 50 ms for 30 beats (1.5 s, longer than the 1 s limit), then silence.
+    const server = await serve((_req, res) => {
+      openStream(res);
+      let beats = 0;
+      const beat = setInterval(() => {
+        res.write(': ping\n\n');
+        if (++beats === 30) clearInterval(beat);
+      }, 50);
+      res.on('close', () => clearInterval(beat));
+    });
+    let chunks = 0;
+    let lastChunkMs = 0;
+    const started = Date.now();
+    const error = await errorWithin(
+      fromSse(server.url, {
+        reconnect: false,
+        stallTimeoutMs: 1000,
+        onActivity: ({ atMs }) => {
+          chunks += 1;
+          lastChunkMs = atMs;
+        },
+      }),
+      10_000,
+    );
+    expect(error).toBeInstanceOf(SseStallError);
+    // Every beat arrived before the watchdog fired (a timer never pushed back would fire at 1 s,
+    // after about 20), and it fired only once the limit had passed since the last one.
+    expect(chunks).toBeGreaterThanOrEqual(30);
+    expect(Date.now() - lastChunkMs).toBeGreaterThanOrEqual(990);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(30 * 50 + 990);
+  });
+
   it('keeps an explicit stallTimeoutMs over the announced interval', async () => {
     const server = await serve((_req, res) => {
       openStream(res);

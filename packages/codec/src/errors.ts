@@ -1,3 +1,6 @@
+// Fields set in a constructor are `declare`d: a plain declaration is emitted as a class field too
+// (ES2022), bytes in every bundle for a field the constructor assigns anyway.
+
 /**
  * The base of every error sse-rx throws or reports; check with {@link isSseError}.
  * @public
@@ -25,11 +28,11 @@ export class SseProtocolError extends SseError {
   /** Always `'SseProtocolError'` (kept under minification, unlike `constructor.name`). */
   override name = 'SseProtocolError';
   /** What kind of problem this is. */
-  readonly type: SseProtocolErrorType;
+  declare readonly type: SseProtocolErrorType;
   /** The field involved, if any. */
-  readonly field: string | undefined;
+  declare readonly field: string | undefined;
   /** The offending line, cut to 256 characters. */
-  readonly line: string | undefined;
+  declare readonly line: string | undefined;
 
   constructor(type: SseProtocolErrorType, message: string, details: { field?: string; line?: string } = {}) {
     super(message);

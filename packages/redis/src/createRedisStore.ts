@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable, share } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore } from 'sse-rx-server';
@@ -6,6 +5,7 @@ import { toFields } from './fields.js';
 import { planReplay, type ReplayPlan } from './planReplay.js';
 import { readLoop } from './readLoop.js';
 import { readPage } from './readPage.js';
+import type { RedisClient } from './redisClient.js';
 import { resume } from './resume.js';
 import { normalizeStreamId } from './streamId.js';
 import { trimArguments } from './trimArguments.js';
@@ -24,8 +24,11 @@ export type RedisStoreState = 'idle' | 'connecting' | 'connected' | 'reconnectin
  * @public
  */
 export interface RedisStoreConfig {
-  /** Your ioredis client: appends and replays go through it, the read loop runs on `redis.duplicate()`. */
-  redis: Redis;
+  /**
+   * Your ioredis client, a `Redis` or a `Cluster`: appends and replays go through it, the read loop
+   * runs on `redis.duplicate()`.
+   */
+  redis: RedisClient;
   /** The key of the Redis Stream. */
   stream: string;
   /**

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisClient.js';
 import type { ResetReason } from 'sse-rx-server';
 import { compareStreamIds } from './streamId.js';
 
@@ -20,6 +20,13 @@ end
 return seen`;
 
 /**
+ * `XINFO STREAM KEYS[1]`, as a script: a script names its key, so a `Cluster` sends it straight to
+ * the stream's node, on the connection its appends use (in order with them); ioredis finds no key
+ * in `XINFO STREAM` and would send it to any node, to be redirected after the appends that followed.
+ */
+const STREAM_INFO = "return redis.call('XINFO', 'STREAM', KEYS[1])";
+
+/**
  * Decides how a client resuming after `lastId` (a canonical stream id; `undefined` for a
  * `Last-Event-ID` that is not one: a `malformed` reset) is served, from
  * `XINFO STREAM`: a `future` reset for an id newer than the stream's last one (it would wait for
@@ -29,7 +36,7 @@ return seen`;
  * whose id is exactly the newest trimmed entry gets `trimmed` though it missed nothing.
  */
 export async function planReplay(
-  redis: Redis,
+  redis: RedisClient,
   stream: string,
   lastId: string | undefined,
   maxReplay: number,
@@ -59,10 +66,10 @@ interface StreamInfo {
 }
 
 /** The stream's `XINFO STREAM` figures, or `undefined` when there is no such key. */
-async function streamInfo(redis: Redis, stream: string): Promise<StreamInfo | undefined> {
+async function streamInfo(redis: RedisClient, stream: string): Promise<StreamInfo | undefined> {
   let reply: unknown;
   try {
-    reply = await redis.xinfo('STREAM', stream);
+    reply = await redis.eval(STREAM_INFO, 1, stream);
   } catch (error) {
     // A stream nobody published to yet, or deleted.
     if (error instanceof Error && /no such key/i.test(error.message)) return undefined;

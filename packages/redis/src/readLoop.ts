@@ -1,12 +1,13 @@
-import type { Redis } from 'ioredis';
 import { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { isPassing } from './commandFailure.js';
 import type { RedisStoreState } from './createRedisStore.js';
 import { toMessage } from './fields.js';
+import { duplicateForReading, type RedisClient } from './redisClient.js';
 
 /** What {@link readLoop} needs: the resolved store config plus a state setter. */
 export interface ReadLoopConfig {
-  redis: Redis;
+  redis: RedisClient;
   stream: string;
   blockMs: number;
   maxEntriesPerRead: number;
@@ -18,6 +19,8 @@ export interface ReadLoopConfig {
 
 /** What a command that did not answer in time resolves to. */
 const LATE = Symbol('late');
+/** What a command that failed in passing (see {@link isPassing}) resolves to. */
+const FAILED = Symbol('failed');
 /** The grace doubles after each late reply in a row (a new connection has to connect first: a busy host must not be cut for ever), up to this many times the configured one. */
 const MAX_GRACE_FACTOR = 16;
 
@@ -31,27 +34,22 @@ const MAX_GRACE_FACTOR = 16;
  * instead (a black hole, a frozen server) is noticed here: an `XREAD BLOCK blockMs` must answer
  * within `blockMs + replyGraceMs`, or the connection is dropped and a new one opened; the grace
  * doubles after each late reply in a row and is back to `replyGraceMs` after the first in time.
+ * A command that fails in passing (a cluster failing over or moving the stream's slot past
+ * ioredis's own retries) is treated the same way, after a pause of the current grace; any other
+ * error (`WRONGTYPE`) ends the Observable.
  */
 export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
   const { redis, stream, blockMs, maxEntriesPerRead, replyGraceMs, connectionName, setState } = config;
   return new Observable<SseMessage>((subscriber) => {
     let running = true;
     let started = false;
-    let connection: Redis | undefined;
+    let connection: RedisClient | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let graceMs = replyGraceMs;
     setState('connecting');
 
-    const open = (): Redis => {
-      // Commands wait through reconnects instead of failing after 20 retries (the state tells the
-      // app), and a `commandTimeout` or `socketTimeout` meant for ordinary commands must not cut a
-      // blocking XREAD short: the deadline here (blockMs + grace) replaces them.
-      const opened = redis.duplicate({
-        connectionName,
-        maxRetriesPerRequest: null,
-        commandTimeout: undefined,
-        socketTimeout: undefined,
-      });
+    const open = (): RedisClient => {
+      const opened = duplicateForReading(redis, connectionName);
       const current = (): boolean => running && opened === connection;
       // ioredis reports connection errors here too; they surface as the `reconnecting` state.
       opened.on('error', () => undefined);
@@ -64,20 +62,28 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
       connection = opened;
       return opened;
     };
-    /** The reply of `command`, or {@link LATE} after `ms`; a late reply is ignored. */
-    const due = <T>(command: Promise<T>, ms: number): Promise<T | typeof LATE> => {
+    /** The reply of `command`, {@link FAILED} if it failed in passing, or {@link LATE} after `ms`; a late reply is ignored. */
+    const due = <T>(command: Promise<T>, ms: number): Promise<T | typeof LATE | typeof FAILED> => {
+      const settled = command.catch((error: unknown): typeof FAILED => {
+        if (isPassing(error)) return FAILED;
+        throw error;
+      });
       // A command abandoned here fails with "Connection is closed" once its connection is dropped.
-      command.catch(() => undefined);
+      settled.catch(() => undefined);
       return Promise.race([
-        command,
+        settled,
         new Promise<typeof LATE>((resolve) => (timer = setTimeout(resolve, ms, LATE))),
       ]).finally(() => clearTimeout(timer));
     };
-    const drop = (): void => {
+    /** Replaces the connection: at once after a late reply (the deadline waited already), a grace later after a failure. */
+    const drop = async (why: typeof LATE | typeof FAILED): Promise<void> => {
+      const pauseMs = graceMs;
       graceMs = Math.min(graceMs * 2, replyGraceMs * MAX_GRACE_FACTOR);
       connection?.disconnect();
       connection = undefined;
       if (running) setState(started ? 'reconnecting' : 'connecting');
+      // Unsubscribing clears the timer: the loop then stays parked here, and is collected.
+      if (why === FAILED) await new Promise((resolve) => (timer = setTimeout(resolve, pauseMs)));
     };
 
     const run = async (): Promise<void> => {
@@ -89,8 +95,8 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
           // Start after the newest entry now in the stream: a resuming client's XRANGE, sent after
           // this, then overlaps the live part instead of leaving a gap.
           const newest = await due(current.xrevrange(stream, '+', '-', 'COUNT', 1), graceMs);
-          if (newest === LATE) {
-            drop();
+          if (newest === LATE || newest === FAILED) {
+            await drop(newest);
             continue;
           }
           graceMs = replyGraceMs;
@@ -103,8 +109,8 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
           current.xread('COUNT', maxEntriesPerRead, 'BLOCK', blockMs, 'STREAMS', stream, lastId),
           blockMs + graceMs,
         );
-        if (reply === LATE) {
-          drop();
+        if (reply === LATE || reply === FAILED) {
+          await drop(reply);
           continue;
         }
         graceMs = replyGraceMs;

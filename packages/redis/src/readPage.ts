@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisClient.js';
 import type { SseMessage } from 'sse-rx-codec';
 import { toMessage } from './fields.js';
 import { MAX_STREAM_ID } from './streamId.js';
@@ -10,7 +10,7 @@ import { MAX_STREAM_ID } from './streamId.js';
 export const REPLAY_PAGE_SIZE = 25;
 
 /** Up to {@link REPLAY_PAGE_SIZE} entries after `afterId` (exclusive), oldest first. */
-export async function readPage(redis: Redis, stream: string, afterId: string): Promise<SseMessage[]> {
+export async function readPage(redis: RedisClient, stream: string, afterId: string): Promise<SseMessage[]> {
   // Nothing can follow the largest id (and `XRANGE (max` is an error).
   if (afterId === MAX_STREAM_ID) return [];
   const page = await redis.xrange(stream, `(${afterId}`, '+', 'COUNT', REPLAY_PAGE_SIZE);

@@ -1,13 +1,13 @@
 import { firstValueFrom, Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { resetMessage } from 'sse-rx-server';
+import { clientDemand, resetMessage } from 'sse-rx-server';
 import type { ReplayPlan } from './planReplay.js';
 import { REPLAY_PAGE_SIZE } from './readPage.js';
 import { compareStreamIds } from './streamId.js';
 
 /**
- * The most replayed bytes (of `data`) handed on in one go; the rest follows a macrotask later, so
- * the client's connection drains in between instead of the sink's per-client bound filling up.
+ * The most replayed bytes (of `data`) handed on in one go, even to a client whose connection takes
+ * all; the rest follows in a later task, so one long replay does not hold the event loop.
  */
 const REPLAY_BATCH_BYTES = 64 * 1024;
 
@@ -34,12 +34,16 @@ export interface ResumeConfig {
 /**
  * The entries after `lastId`, then the live ones, with no gap and no duplicate: subscribe to live
  * first and buffer, wait until the read loop has its starting point (so the replay that follows
- * reaches at least that far), replay page by page (the next page is read once the previous one was
- * handed on, and not at all once the client left; 64 KiB at a time, a macrotask apart), then the buffered and later live messages whose
+ * reaches at least that far), replay page by page at the pace of the client's connection (`clientDemand`: the next
+ * messages are handed on once the sink's queue for the client is empty, 64 KiB at most in one go;
+ * the next page is read once the previous one was handed on, and not at all once the client left),
+ * then the buffered and later live messages whose
  * id is greater than the last one sent. A client that cannot be served exactly gets a reset first.
  */
 export function resume({ live$, ready$, plan, readPage, start, lastEventId }: ResumeConfig): Observable<SseMessage> {
   return new Observable<SseMessage>((subscriber) => {
+    const demand = clientDemand();
+    let cancelWait = (): void => {};
     let buffer: SseMessage[] | undefined = [];
     // Only read once the replay is done, when it holds the last id sent.
     let lastSent = '0-0';
@@ -76,10 +80,10 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
             if (subscriber.closed) return;
             forward(message);
             batchBytes += (message.data as string).length;
-            // Let the connection drain between batches, as the memory store does.
-            if (batchBytes >= REPLAY_BATCH_BYTES) {
+            // Wait for the connection to take what waits, as the memory store does.
+            if (batchBytes >= REPLAY_BATCH_BYTES || !demand.ready) {
               batchBytes = 0;
-              await new Promise((resolve) => setTimeout(resolve, 0));
+              await new Promise<void>((resolve) => (cancelWait = demand.whenReady(resolve)));
             }
           }
           if (subscriber.closed || page.length < REPLAY_PAGE_SIZE || caughtUp()) break;
@@ -90,6 +94,7 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
       pending.forEach(forward);
     };
     replay().catch((error: unknown) => subscriber.error(error));
+    subscription.add(() => cancelWait());
     return subscription;
   });
 }

@@ -36,11 +36,15 @@ export async function startBlackHoleProxy(upstreamPort: number): Promise<BlackHo
       client.destroy();
       upstream.destroy();
     };
-    client.on('end', closeBoth);
-    upstream.on('end', closeBoth);
+    // A FIN, or a reset or refusal (a killed redis-server, one not started yet: 'close' without
+    // 'end') on one side closes the other, so only blackHole() makes a connection silent.
+    for (const event of ['end', 'close']) {
+      client.on(event, closeBoth);
+      upstream.on(event, closeBoth);
+    }
     const stop = (): void => {
-      client.off('data', toUpstream).off('end', closeBoth);
-      upstream.off('data', toClient).off('end', closeBoth);
+      client.off('data', toUpstream).off('end', closeBoth).off('close', closeBoth);
+      upstream.off('data', toClient).off('end', closeBoth).off('close', closeBoth);
       // Keep reading into the void so nothing signals the peers through a full window either.
       client.on('data', () => undefined);
       upstream.on('data', () => undefined);

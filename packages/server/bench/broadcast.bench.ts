@@ -101,10 +101,18 @@ if (process.argv[2] === 'memory') {
     }
   };
   await settle();
-  const before = process.memoryUsage();
+  let before = process.memoryUsage();
   process.send!({ type: 'ready', port: contender.port });
   process.on('message', async (msg: { type: string; n: number }) => {
-    if (msg.type === 'measure') {
+    if (msg.type === 'baseline') {
+      // After warm-up connections have come and gone: code compiled and shapes made once are not
+      // a cost per connection.
+      const deadline = Date.now() + 30_000;
+      while (contender.sockets.size > 0 && Date.now() < deadline) await sleep(20);
+      await settle();
+      before = process.memoryUsage();
+      process.send!({ type: 'baselined' });
+    } else if (msg.type === 'measure') {
       const deadline = Date.now() + 30_000;
       while (contender.sockets.size < msg.n && Date.now() < deadline) await sleep(20);
       await sleep(300);
@@ -218,16 +226,26 @@ async function main(): Promise<void> {
     }
     for (const c of contenders) c.close();
 
-    // Idle memory: a fresh server process per contender, RSS after N idle connections minus before.
+    // Idle memory: a fresh server process per contender, warmed up by 100 connections that come and
+    // go; then RSS and heap after N idle connections minus before them.
     const mem = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
+    const heap = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
     for (let round = 0; round < Math.min(ROUNDS, 2); round++) {
       for (const kind of KINDS) {
         const server = fork(here, ['memory', kind], { execArgv: [...process.execArgv, '--expose-gc'] });
         const { port } = await request<{ port: number }>(server, { type: 'noop' }, 'ready', 30_000);
+        await request(clients, { type: 'connect', port, n: 100 }, 'connected');
+        await request(clients, { type: 'disconnect' }, 'disconnected');
+        await request(server, { type: 'baseline' }, 'baselined');
         await request(clients, { type: 'connect', port, n: N }, 'connected');
-        const m = await request<{ rss: number; n: number }>(server, { type: 'measure', n: N }, 'measured');
+        const m = await request<{ rss: number; heap: number; n: number }>(
+          server,
+          { type: 'measure', n: N },
+          'measured',
+        );
         if (m.n !== N) throw new Error(`${kind}: ${m.n}/${N} idle connections`);
         mem.get(kind)!.push(m.rss / N);
+        heap.get(kind)!.push(m.heap / N);
         await request(clients, { type: 'disconnect' }, 'disconnected');
         server.send({ type: 'exit' });
         await new Promise((resolve) => server.once('exit', resolve));
@@ -241,12 +259,13 @@ async function main(): Promise<void> {
     });
     const rate = (k: Kind) => median(thr.get(k)!);
     const memOf = (k: Kind) => median(mem.get(k)!);
+    const heapOf = (k: Kind) => median(heap.get(k)!);
     const fmt = (n: number) => Math.round(n).toLocaleString('en');
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     const rows = KINDS.map((k) => {
       const l = medianOf(lat.get(k)!);
       const u = medianOf(load.get(k)!);
-      return `| ${k} | ${fmt(rate(k))} | ${ratio(rate(k), rate('raw node:http'))} | ${ratio(rate(k), rate('better-sse'))} | ${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} | ${u.p50.toFixed(1)} / ${u.p99.toFixed(1)} | ${(memOf(k) / 1024).toFixed(1)} | ${ratio(memOf(k), memOf('raw node:http'))} |`;
+      return `| ${k} | ${fmt(rate(k))} | ${ratio(rate(k), rate('raw node:http'))} | ${ratio(rate(k), rate('better-sse'))} | ${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} | ${u.p50.toFixed(1)} / ${u.p99.toFixed(1)} | ${(memOf(k) / 1024).toFixed(1)} | ${ratio(memOf(k), memOf('raw node:http'))} | ${(heapOf(k) / 1024).toFixed(1)} | ${ratio(heapOf(k), heapOf('raw node:http'))} |`;
     });
     for (const row of rows) console.log(row);
     sections.push(
@@ -256,8 +275,8 @@ async function main(): Promise<void> {
         `Throughput: ${EVENTS} events of 1 KB broadcast as fast as the sockets take them (${(N * EVENTS).toLocaleString('en')} deliveries per run);`,
         `latency at light load: ${LAT_EVENTS} events, one every ${LAT_INTERVAL} ms. Median of ${ROUNDS} rounds (contender order rotated each round) (memory: ${Math.min(ROUNDS, 2)}).`,
         '',
-        '| server | delivered events/s | vs raw | vs better-sse | latency p50 / p99 ms (paced) | latency p50 / p99 ms (at full throughput) | idle RSS KiB / connection | memory vs raw |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| server | delivered events/s | vs raw | vs better-sse | latency p50 / p99 ms (paced) | latency p50 / p99 ms (at full throughput) | idle RSS KiB / connection | RSS vs raw | idle heap KiB / connection | heap vs raw |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
         ...rows,
         '',
       ].join('\n'),
@@ -284,8 +303,9 @@ async function main(): Promise<void> {
       'Throughput = deliveries / (receipt of the last event - first send). Publishing goes in batches of 10 events and pauses',
       'while any server socket has more than 64 KiB queued in Node (same rule for all three, so no client is dropped).',
       'Latency = client receipt time - send time written into the event, both from `performance.timeOrigin + performance.now()`',
-      '(same machine). Idle memory: a fresh server process per contender, RSS after N idle connections (after `gc()`)',
-      'minus RSS before, divided by N. The machine (2 cores) was shared with other jobs during the run, and the client',
+      '(same machine). Idle memory: a fresh server process per contender, warmed up by 100 connections that came and went',
+      '(code compiled once is not a cost per connection); RSS and V8 heap used after N idle connections (after `gc()`)',
+      'minus before them, divided by N. The machine (2 cores) was shared with other jobs during the run, and the client',
       'process competes with the server for the CPU: read the ratios, not the absolute numbers.',
       '',
       ...sections,

@@ -17,6 +17,7 @@ export type { BackpressureConfig } from './sinks/writeQueue.js';
 export { createMemoryStore, type MemoryStoreConfig } from './stores/createMemoryStore.js';
 export type { EventStore, ResetData, ResetReason } from './stores/eventStore.js';
 export { resetMessage } from './stores/resetMessage.js';
+export { clientDemand, type SseDemand } from './demand.js';
 export { STREAM_READY } from './streamReady.js';
 export type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
 export { isSseError, SseError, type SseMessage } from 'sse-rx-codec';

@@ -70,6 +70,11 @@ export interface SseNodeResponse {
   off(event: 'close' | 'drain' | 'error', listener: () => void): unknown;
   /** True once the response's connection is gone. */
   readonly destroyed: boolean;
+  /**
+   * The connection, once this response is the one being written on it: Node leaves it `null` for
+   * a response queued behind a pipelined one (whose `close` then never comes).
+   */
+  readonly socket?: unknown;
   /** True once `end` was called. */
   readonly writableEnded: boolean;
   /** Bytes accepted by `write` and not yet handed to the kernel (the socket's or the HTTP/2 stream's included). */

@@ -48,5 +48,6 @@ describe('createMemoryStore with many reconnecting clients', () => {
       expect(ids.at(-1)).toBeGreaterThanOrEqual(total);
       expect(ids).toEqual(ids.map((_, k) => ids[0]! + k));
     }
-  });
+    // Bounded by the 300 appends (about 0.4 s alone; the timer runs late on a loaded machine).
+  }, 60_000);
 });

@@ -2,7 +2,7 @@ import { of, Subject, throwError } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { describe, expect, it } from 'vitest';
 import { SseSlowClientError } from '../src/index.js';
-import { pump } from '../src/sinks/pump.js';
+import { Pump } from '../src/sinks/pump.js';
 
 function connection(room = Infinity) {
   const text: string[] = [];
@@ -22,10 +22,10 @@ function connection(room = Infinity) {
   };
 }
 
-describe('pump', () => {
+describe('Pump', () => {
   it('writes encoded messages and ends when the source completes', () => {
     const target = connection();
-    const running = pump(of({ data: 'a' }, { event: 'x', data: 'b' }), target);
+    const running = new Pump(of({ data: 'a' }, { event: 'x', data: 'b' }), target);
     expect(target.text.join('')).toBe('data: a\n\nevent: x\ndata: b\n\n');
     expect(target.state.ended).toBe(true);
     expect(running.subscription.closed).toBe(true);
@@ -33,7 +33,7 @@ describe('pump', () => {
 
   it('sends a generic error event on a source error, never the stack', () => {
     const target = connection();
-    pump(
+    new Pump(
       throwError(() => new Error('secret')),
       target,
     );
@@ -45,7 +45,7 @@ describe('pump', () => {
 
   it('lets mapError choose the fields', () => {
     const mapped = connection();
-    pump(
+    new Pump(
       throwError(() => new Error('gone')),
       mapped,
       { mapError: (e) => ({ status: 410, message: (e as Error).message }) },
@@ -57,7 +57,7 @@ describe('pump', () => {
     const source = new Subject<SseMessage>();
     const target = connection();
     const errors: unknown[] = [];
-    const running = pump(source, target, { onError: (error) => errors.push(error) });
+    const running = new Pump(source, target, { onError: (error) => errors.push(error) });
     source.next({ event: 'a\nid: 1', data: 'x' });
     source.next({ data: 'b' });
     expect(target.text.join('')).toBe('data: b\n\n');
@@ -69,7 +69,7 @@ describe('pump', () => {
   it('ends only after the queued messages are written', () => {
     const source = new Subject<SseMessage>();
     const target = connection(1);
-    const running = pump(source, target);
+    const running = new Pump(source, target);
     source.next({ data: '1' });
     source.next({ data: '2' });
     source.complete();
@@ -83,7 +83,7 @@ describe('pump', () => {
   it('aborts with SseSlowClientError and unsubscribes when the bound is passed', () => {
     const source = new Subject<SseMessage>();
     const target = connection(1);
-    pump(source, target, { backpressure: { maxBufferBytes: 20 } });
+    new Pump(source, target, { backpressure: { maxBufferBytes: 20 } });
     for (let i = 0; i < 5; i++) source.next({ data: 'xxxxxxxx' });
     expect(target.state.aborted).toBeInstanceOf(SseSlowClientError);
     expect(source.observed).toBe(false);
@@ -92,7 +92,7 @@ describe('pump', () => {
   it('end stops the source, writes the last message after the queued ones, then ends', () => {
     const source = new Subject<SseMessage>();
     const target = connection(1);
-    const running = pump(source, target);
+    const running = new Pump(source, target);
     source.next({ data: 'a' });
     source.next({ data: 'b' });
     running.end({ retry: 500 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWriteQueue } from '../src/sinks/writeQueue.js';
+import { WriteQueue } from '../src/sinks/writeQueue.js';
 
 /** A target that accepts `capacity` frames, then reports full until `take()` empties it. */
 function target(capacity: number) {
@@ -16,10 +16,10 @@ function target(capacity: number) {
 }
 const frame = (tag: number, size = 10) => new Uint8Array(size).fill(tag);
 
-describe('createWriteQueue', () => {
+describe('WriteQueue', () => {
   it('writes straight through while the target has room', () => {
     const sink = target(10);
-    const queue = createWriteQueue(sink);
+    const queue = new WriteQueue(sink);
     queue.push(frame(1));
     queue.push(frame(2));
     expect(sink.written).toEqual([1, 2]);
@@ -28,7 +28,7 @@ describe('createWriteQueue', () => {
 
   it('queues while the target is full and writes the queue in order on drain', () => {
     const sink = target(1);
-    const queue = createWriteQueue(sink);
+    const queue = new WriteQueue(sink);
     for (let tag = 1; tag <= 4; tag++) queue.push(frame(tag));
     expect(sink.written).toEqual([1]);
     expect(queue.bufferedBytes).toBe(30);
@@ -45,7 +45,7 @@ describe('createWriteQueue', () => {
 
   it('holds at most 128 KiB per client by default, and counts what the target holds in heldBytes', () => {
     const sink = { ...target(1), writableLength: 100 };
-    const queue = createWriteQueue(sink);
+    const queue = new WriteQueue(sink);
     expect(queue.maxBufferBytes).toBe(128 * 1024);
     queue.push(frame(1));
     queue.push(frame(2));
@@ -77,7 +77,7 @@ describe('createWriteQueue', () => {
       },
     };
     let flushes = 0;
-    const queue = createWriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' }, () => flushes++);
+    const queue = new WriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' }, { flushed: () => flushes++ });
     for (let tag = 1; tag <= 6; tag++) expect(queue.push(frame(tag))).toBe(true);
     // The target takes frames while they and one more fit (20 + 10 + 10 <= 40), the queue the newest
     // in the 10 bytes left, the older ones are dropped: never more than the bound held.
@@ -92,7 +92,7 @@ describe('createWriteQueue', () => {
   });
 
   it("refuses a frame over the bound under the default 'close' policy", () => {
-    const queue = createWriteQueue(target(1), { maxBufferBytes: 25 });
+    const queue = new WriteQueue(target(1), { maxBufferBytes: 25 });
     expect(queue.push(frame(1))).toBe(true);
     expect(queue.push(frame(2))).toBe(true);
     expect(queue.push(frame(3))).toBe(true);
@@ -102,7 +102,7 @@ describe('createWriteQueue', () => {
 
   it("discards the oldest waiting frames under 'drop-oldest'", () => {
     const sink = target(1);
-    const queue = createWriteQueue(sink, { maxBufferBytes: 20, policy: 'drop-oldest' });
+    const queue = new WriteQueue(sink, { maxBufferBytes: 20, policy: 'drop-oldest' });
     for (let tag = 1; tag <= 6; tag++) expect(queue.push(frame(tag))).toBe(true);
     expect(queue.bufferedBytes).toBe(20);
     expect(queue.dropped).toBe(3);
@@ -115,7 +115,7 @@ describe('createWriteQueue', () => {
 
   it("discards the new frame under 'drop-newest'", () => {
     const sink = target(1);
-    const queue = createWriteQueue(sink, { maxBufferBytes: 20, policy: 'drop-newest' });
+    const queue = new WriteQueue(sink, { maxBufferBytes: 20, policy: 'drop-newest' });
     for (let tag = 1; tag <= 6; tag++) queue.push(frame(tag));
     expect(queue.dropped).toBe(3);
     sink.take();
@@ -126,7 +126,7 @@ describe('createWriteQueue', () => {
   });
 
   it('never holds more than the bound, even with a frame larger than the bound', () => {
-    const queue = createWriteQueue(target(1), { maxBufferBytes: 100, policy: 'drop-oldest' });
+    const queue = new WriteQueue(target(1), { maxBufferBytes: 100, policy: 'drop-oldest' });
     let most = 0;
     for (let i = 0; i < 1000; i++) {
       queue.push(frame(i % 256, 1 + (i % 150)));
@@ -138,13 +138,13 @@ describe('createWriteQueue', () => {
   it('counts the bytes the target still holds toward the bound', () => {
     // A target that is full at once and already holds 15 bytes of its own (as Node's writableLength would).
     const sink = { ...target(1), writableLength: 15 };
-    const closing = createWriteQueue(sink, { maxBufferBytes: 40 });
+    const closing = new WriteQueue(sink, { maxBufferBytes: 40 });
     expect(closing.push(frame(1))).toBe(true);
     expect(closing.push(frame(2))).toBe(true);
     expect(closing.push(frame(3))).toBe(true);
     // 15 held + 20 queued + 10 would pass 40: the policy applies although the queue alone has room.
     expect(closing.push(frame(4))).toBe(false);
-    const dropping = createWriteQueue(
+    const dropping = new WriteQueue(
       { ...target(1), writableLength: 15 },
       { maxBufferBytes: 40, policy: 'drop-oldest' },
     );
@@ -155,7 +155,7 @@ describe('createWriteQueue', () => {
 
   it('drops a frame that cannot fit beside what the target holds, under a drop policy', () => {
     const sink = { ...target(1), writableLength: 35 };
-    const queue = createWriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' });
+    const queue = new WriteQueue(sink, { maxBufferBytes: 40, policy: 'drop-oldest' });
     queue.push(frame(1));
     queue.push(frame(2));
     expect(queue.bufferedBytes).toBe(0);

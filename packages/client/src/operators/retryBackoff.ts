@@ -68,7 +68,7 @@ const DEFAULTS = {
   healthyAfterMs: 5000,
 };
 /** setTimeout's largest delay; a longer one fires at once (with a TimeoutOverflowWarning in Node). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Resubscribes to the source when it fails, waiting longer after each failure (exponential backoff

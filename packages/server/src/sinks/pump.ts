@@ -1,5 +1,6 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { type SseDemand, withDemand } from '../demand.js';
 import { SseInvalidMessageError, SseSlowClientError } from '../errors.js';
 import type { SseRequest } from '../readLastEventId.js';
 import { STREAM_READY } from '../streamReady.js';
@@ -7,7 +8,7 @@ import { encodeFrame } from './encodeFrame.js';
 import { errorBody, type SettledError, type SseErrorInfo } from './errorBody.js';
 import { DEFAULT_HEAD_TIMEOUT_MS } from './responseConfig.js';
 import { retryAfterHeader } from './retryAfterHeader.js';
-import { createWriteQueue, type BackpressureConfig, type FrameTarget, type WriteQueue } from './writeQueue.js';
+import { type BackpressureConfig, type FrameTarget, WriteQueue } from './writeQueue.js';
 
 /**
  * Options shared by every sink (`toReadableStream`, `toResponse`, `sendEvents`).
@@ -60,18 +61,6 @@ export interface SinkConnection extends FrameTarget {
   abort(reason: SseSlowClientError): void;
 }
 
-/** A running sink: unsubscribe to stop the source, call `drain` when the connection takes more. */
-export interface Pump {
-  readonly subscription: Subscription;
-  drain(): void;
-  /** Stops the source, queues `last` (if any) and ends the connection once everything is written. */
-  end(last?: SseMessage): void;
-  /** The write queue, for its `bufferedBytes`, `heldBytes` and `dropped` counts. */
-  readonly queue: Pick<WriteQueue, 'bufferedBytes' | 'heldBytes' | 'dropped'>;
-  /** Messages skipped because the codec refuses them. */
-  readonly skipped: number;
-}
-
 /** How the pump is run by a sink that has a response head. */
 export interface PumpConfig extends SseSinkConfig {
   /** See `SseResponseConfig.headTimeoutMs`; checked by `headTimeoutOf`. */
@@ -83,65 +72,191 @@ const isControl = (message: SseMessage): boolean =>
   message.data === undefined && message.event === undefined && message.id === undefined;
 
 /**
- * Subscribes to `source$` and writes every message, encoded, through a bounded queue. Never
- * throws: a message the codec refuses is skipped and reported, a source error takes the error
- * path (an HTTP answer through `reject` before `open`, else an `event: error` message).
+ * A running sink: subscribes to `source$` and writes every message, encoded, through a bounded
+ * queue. Never throws: a message the codec refuses is skipped and reported, a source error takes
+ * the error path (an HTTP answer through `reject` before `open`, else an `event: error` message).
+ * Unsubscribe `subscription` to stop the source; call `drain` when the connection takes more.
+ *
+ * It is also the {@link SseDemand} a store reads (`clientDemand`) while the source is subscribed:
+ * ready while nothing waits in the queue. A class, not closures: one is kept per open stream, and
+ * its methods live once on the prototype (the idle heap per connection is what a broadcast to
+ * thousands of clients pays).
  */
-export function pump(
-  source$: Observable<SseMessage>,
-  connection: SinkConnection,
-  config: PumpConfig = {},
-  request?: SseRequest,
-): Pump {
-  const queue = createWriteQueue(connection, config.backpressure, () => endWhenFlushed());
-  const subscription = new Subscription();
-  let ending = false;
-  let ended = false;
-  let skipped = 0;
+export class Pump implements SseDemand {
+  /** Closed once the source is done or stopped; unsubscribe it to stop the source. */
+  readonly subscription = new Subscription(() => this.stop());
+  /** The write queue, for its `bufferedBytes`, `heldBytes` and `dropped` counts. */
+  readonly queue: WriteQueue;
+  /** Messages skipped because the codec refuses them. */
+  skipped = 0;
+  private ending = false;
+  private ended = false;
   // Frames of comments and retry hints that came while the head is held.
-  let held: Uint8Array[] | undefined = connection.open ? [] : undefined;
-  let heldBytes = 0;
-  let headTimer: ReturnType<typeof setTimeout> | undefined;
+  private held: Uint8Array[] | undefined;
+  private heldBytes = 0;
+  private headTimer: ReturnType<typeof setTimeout> | undefined;
+  // Listeners of `whenReady`, called once the queue is empty again.
+  private waiting: (() => void)[] | undefined;
+  // The subscription to the source (its own teardown list, so `subscription` needs none).
+  private source: Subscription | undefined;
 
-  const report = (error: unknown) => {
+  constructor(
+    source$: Observable<SseMessage>,
+    private readonly connection: SinkConnection,
+    private readonly config: PumpConfig = {},
+    private readonly request?: SseRequest,
+  ) {
+    this.queue = new WriteQueue(connection, config.backpressure, this);
+    if (connection.open) this.held = [];
+    // A store subscribed here reads this pump as its demand (clientDemand) to pace a replay.
+    const source = withDemand(this, () => source$.subscribe(this));
+    // The source may have ended (or failed) while being subscribed.
+    if (this.subscription.closed) source.unsubscribe();
+    else this.source = source;
+    if (this.held !== undefined && !this.subscription.closed) {
+      const headTimeoutMs = config.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS;
+      if (headTimeoutMs > 0) this.headTimer = setTimeout(() => this.openHead(), headTimeoutMs);
+      else this.openHead();
+    }
+  }
+
+  /** True while nothing waits in the queue: what is sent now goes straight to the connection. */
+  get ready(): boolean {
+    return this.queue.empty;
+  }
+
+  /** Calls `listener` in a later task once the queue is empty; returns a function that cancels the call. */
+  whenReady(listener: () => void): () => void {
+    if (this.queue.empty) {
+      const timer = setTimeout(listener, 0);
+      return () => clearTimeout(timer);
+    }
+    this.waiting ??= [];
+    this.waiting.push(listener);
+    return () => {
+      this.waiting = this.waiting?.filter((other) => other !== listener);
+    };
+  }
+
+  /** The connection can take more: writes what waits. */
+  drain(): void {
+    this.queue.drain();
+    this.flushed();
+  }
+
+  /** Stops the source, queues `last` (if any) and ends the connection once everything is written. */
+  end(last?: SseMessage): void {
+    if (this.ending || this.ended) return;
+    this.subscription.unsubscribe();
     try {
-      config.onError?.(error, request);
+      if (!this.openHead() || (last && !this.push(encodeFrame(last)))) return;
+    } catch {
+      // A refused message or a connection already gone: just close.
+    }
+    this.finish();
+  }
+
+  /** The source's next message (the pump is the source's observer). */
+  next(message: SseMessage): void {
+    if (this.ending) return;
+    try {
+      this.send(message);
+    } catch (error) {
+      this.error(error);
+    }
+  }
+
+  /** The source failed: an HTTP answer before the head went out, else `event: error`, then the end. */
+  error(error: unknown): void {
+    this.subscription.unsubscribe();
+    this.report(error);
+    const answer = errorBody(error, this.config.mapError);
+    const { connection } = this;
+    if (this.held !== undefined && connection.reject) {
+      this.held = undefined;
+      this.clearHeadTimer();
+      this.ending = this.ended = true;
+      const headers = { 'content-type': 'application/json; charset=utf-8', ...retryAfterHeader(answer) };
+      connection.reject(answer.status, JSON.stringify(httpBody(answer)), headers);
+      return;
+    }
+    try {
+      if (!this.openHead() || !this.push(encodeFrame({ event: 'error', data: JSON.stringify(eventBody(answer)) })))
+        return;
+    } catch {
+      // The connection refused the write (it is already gone): just close.
+    }
+    this.finish();
+  }
+
+  /** The source is done: the end follows once everything queued is written. */
+  complete(): void {
+    this.finish();
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.config.onError?.(error, this.request);
     } catch {
       // A failing logger must not take the stream down.
     }
-  };
-  const endWhenFlushed = () => {
-    if (ending && !ended && queue.empty) {
-      ended = true;
-      connection.end();
+  }
+
+  /** The queue passed frames on: ends a finished stream once it is empty, wakes stores waiting on it. */
+  flushed(): void {
+    if (!this.queue.empty) return;
+    if (this.ending && !this.ended) {
+      this.ended = true;
+      this.connection.end();
     }
-  };
+    const listeners = this.waiting;
+    if (listeners === undefined || listeners.length === 0) return;
+    this.waiting = undefined;
+    for (const listener of listeners) listener();
+  }
+
   // Returns false when the client was closed for being too slow.
-  const push = (frame: Uint8Array): boolean => {
-    if (queue.push(frame)) return true;
-    subscription.unsubscribe();
-    ended = true;
-    connection.abort(new SseSlowClientError(queue.maxBufferBytes));
+  private push(frame: Uint8Array): boolean {
+    if (this.queue.push(frame)) return true;
+    this.subscription.unsubscribe();
+    this.ended = true;
+    this.connection.abort(new SseSlowClientError(this.queue.maxBufferBytes));
     return false;
-  };
+  }
+
   // Sends the head, then what was held behind it. False when that closed a slow client.
-  const openHead = (): boolean => {
-    if (held === undefined) return true;
-    const frames = held;
-    held = undefined;
-    clearTimeout(headTimer);
-    connection.open!();
-    return frames.every(push);
-  };
-  const finish = () => {
+  private openHead(): boolean {
+    const frames = this.held;
+    if (frames === undefined) return true;
+    this.held = undefined;
+    this.clearHeadTimer();
+    this.connection.open!();
+    return frames.every((frame) => this.push(frame));
+  }
+
+  // Stops the source and the head timer (the teardown of `subscription`).
+  private stop(): void {
+    this.clearHeadTimer();
+    this.source?.unsubscribe();
+    this.source = undefined;
+  }
+
+  // Clears the head timer and lets go of it (a fired Timeout kept per idle stream is heap for nothing).
+  private clearHeadTimer(): void {
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+  }
+
+  private finish(): void {
     // The source is done: the subscription reads as closed from now on.
-    subscription.unsubscribe();
-    ending = true;
-    if (openHead()) endWhenFlushed();
-  };
-  const send = (message: SseMessage) => {
+    this.subscription.unsubscribe();
+    this.ending = true;
+    if (this.openHead()) this.flushed();
+  }
+
+  private send(message: SseMessage): void {
     if (message === STREAM_READY) {
-      openHead();
+      this.openHead();
       return;
     }
     let frame: Uint8Array;
@@ -149,78 +264,18 @@ export function pump(
       frame = encodeFrame(message);
     } catch (error) {
       // One bad message must not end the stream (nor, from a shared source, every client's).
-      skipped++;
-      report(new SseInvalidMessageError(message, error));
+      this.skipped++;
+      this.report(new SseInvalidMessageError(message, error));
       return;
     }
-    if (held !== undefined && isControl(message) && heldBytes + frame.byteLength <= queue.maxBufferBytes) {
+    const { held } = this;
+    if (held !== undefined && isControl(message) && this.heldBytes + frame.byteLength <= this.queue.maxBufferBytes) {
       held.push(frame);
-      heldBytes += frame.byteLength;
+      this.heldBytes += frame.byteLength;
       return;
     }
-    if (openHead()) push(frame);
-  };
-  const fail = (error: unknown) => {
-    subscription.unsubscribe();
-    report(error);
-    const answer = errorBody(error, config.mapError);
-    if (held !== undefined && connection.reject) {
-      held = undefined;
-      clearTimeout(headTimer);
-      ending = ended = true;
-      const headers = { 'content-type': 'application/json; charset=utf-8', ...retryAfterHeader(answer) };
-      connection.reject(answer.status, JSON.stringify(httpBody(answer)), headers);
-      return;
-    }
-    try {
-      if (!openHead() || !push(encodeFrame({ event: 'error', data: JSON.stringify(eventBody(answer)) }))) return;
-    } catch {
-      // The connection refused the write (it is already gone): just close.
-    }
-    finish();
-  };
-
-  subscription.add(() => clearTimeout(headTimer));
-  subscription.add(
-    source$.subscribe({
-      next: (message) => {
-        if (ending) return;
-        try {
-          send(message);
-        } catch (error) {
-          fail(error);
-        }
-      },
-      error: fail,
-      complete: finish,
-    }),
-  );
-  if (held !== undefined && !subscription.closed) {
-    const headTimeoutMs = config.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS;
-    if (headTimeoutMs > 0) headTimer = setTimeout(openHead, headTimeoutMs);
-    else openHead();
+    if (this.openHead()) this.push(frame);
   }
-  return {
-    subscription,
-    drain() {
-      queue.drain();
-      endWhenFlushed();
-    },
-    end(last) {
-      if (ending || ended) return;
-      subscription.unsubscribe();
-      try {
-        if (!openHead() || (last && !push(encodeFrame(last)))) return;
-      } catch {
-        // A refused message or a connection already gone: just close.
-      }
-      finish();
-    },
-    queue,
-    get skipped() {
-      return skipped;
-    },
-  };
 }
 
 /** The JSON body of an error answered before the stream started: no `retryable`, the status says it. */

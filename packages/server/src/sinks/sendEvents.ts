@@ -2,8 +2,8 @@ import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sseHeaders } from '../headers.js';
 import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } from '../nodeTypes.js';
-import { admit, isRefusal } from './admission.js';
-import { pump } from './pump.js';
+import { type Admission, admit, isRefusal } from './admission.js';
+import { Pump, type SinkConnection } from './pump.js';
 import { checkHeadTimeout, type SseResponseConfig } from './responseConfig.js';
 
 /**
@@ -81,21 +81,10 @@ export function sendEvents(
   if (res.destroyed || res.writableEnded || socket?.destroyed) return Subscription.EMPTY;
   const status = config.status ?? 200;
   const extra = lowerCased(config.headers);
-  const streamHeaders = () => ({ ...sseHeaders(req.httpVersionMajor), ...extra });
-  // Writes a whole answer that is not a stream.
-  const answer = (code: number, headers: Record<string, string | number | string[]>, body = '') => {
-    try {
-      res.writeHead(code, headers);
-      res.end(body);
-    } catch {
-      // Headers already sent or invalid: the caller must not crash.
-      res.destroy();
-    }
-  };
   // A HEAD gets what a GET would before its first event, an OPTIONS a bare 204: neither a stream.
   if (req.method === 'HEAD' || req.method === 'OPTIONS') {
-    if (req.method === 'HEAD') answer(status, streamHeaders());
-    else answer(204, extra);
+    if (req.method === 'HEAD') answer(res, status, { ...sseHeaders(req.httpVersionMajor), ...extra });
+    else answer(res, 204, extra);
     return Subscription.EMPTY;
   }
   if (socket && streaming.has(socket)) {
@@ -106,66 +95,109 @@ export function sendEvents(
   }
   const admission = config.registry ? admit(config.registry, req) : undefined;
   if (admission && isRefusal(admission)) {
-    answer(admission.status, admission.headers, admission.body);
+    answer(res, admission.status, admission.headers, admission.body);
     return Subscription.EMPTY;
   }
-  const onDrain = () => running.drain();
-  // The client left (or the response failed): stop the source in this same tick.
-  const detach = () => {
-    running.subscription.unsubscribe();
-    res.off('close', detach);
-    res.off('error', detach);
-    res.off('drain', onDrain);
-    socket?.off('close', detach);
-    if (socket) streaming.delete(socket);
-    admission?.release();
-  };
-  res.on('close', detach);
-  res.on('error', detach);
-  res.on('drain', onDrain);
-  if (socket) {
-    socket.on('close', detach);
-    streaming.add(socket);
+  const connection = new NodeConnection(req, res, socket, status, extra, admission);
+  connection.start(source$, config);
+  return connection.pump!.subscription;
+}
+
+/** Writes a whole answer that is not a stream. */
+function answer(res: SseNodeResponse, code: number, headers: Record<string, string | number | string[]>, body = '') {
+  try {
+    res.writeHead(code, headers);
+    res.end(body);
+  } catch {
+    // Headers already sent or invalid: the caller must not crash.
+    res.destroy();
   }
-  const running = pump(
-    source$,
-    {
-      open: () => {
-        try {
-          res.writeHead(status, streamHeaders());
-          res.flushHeaders?.();
-        } catch {
-          // Invalid extra headers: the stream cannot start, but the caller must not crash.
-          res.destroy();
-        }
-      },
-      write: (frame, onFlushed) => {
-        const more = onFlushed && !res.flush ? res.write(frame, onFlushed) : res.write(frame);
-        // Compression middleware would hold the event in zlib's buffer until it fills up.
-        res.flush?.();
-        return more;
-      },
-      get writableLength() {
-        return res.writableLength ?? 0;
-      },
-      // Compression middleware (it adds `flush`) drops write callbacks.
-      callsOnFlushed: !res.flush,
-      end: () => {
-        if (socket) streaming.delete(socket);
-        res.end('');
-      },
-      // Destroy without an error: an http2 stream would re-emit it where nobody listens.
-      abort: () => (admission?.slowClient(), res.destroy()),
-      reject: (errorStatus, body, headers) => {
-        if (socket) streaming.delete(socket);
-        answer(errorStatus, { ...extra, ...headers }, body);
-      },
-    },
-    config,
-    req,
-  );
-  admission?.attach({ pump: running, destroy: () => res.destroy() });
-  return running.subscription;
+}
+
+/**
+ * One stream's Node response as the pump's connection, and its listeners. A class, not closures:
+ * one is kept per open stream, and its methods live once on the prototype.
+ */
+class NodeConnection implements SinkConnection {
+  pump: Pump | undefined;
+  // Compression middleware (it adds `flush`) drops write callbacks.
+  readonly callsOnFlushed: boolean;
+  /** The client left (or the response failed): stop the source in this same tick. */
+  private readonly detach = () => {
+    const { res, socket } = this;
+    this.pump?.subscription.unsubscribe();
+    res.off('close', this.detach);
+    res.off('error', this.detach);
+    res.off('drain', this.onDrain);
+    socket?.off('close', this.detach);
+    if (socket) streaming.delete(socket);
+    this.admission?.release();
+  };
+  private readonly onDrain = () => this.pump?.drain();
+
+  constructor(
+    private readonly req: SseNodeRequest,
+    private readonly res: SseNodeResponse,
+    private readonly socket: SseNodeSocket | undefined,
+    private readonly status: number,
+    private readonly extra: Record<string, string | number | string[]>,
+    private readonly admission: Admission | undefined,
+  ) {
+    this.callsOnFlushed = !res.flush;
+  }
+
+  /** Listens to the response (and the HTTP/1 connection), then runs the pump. */
+  start(source$: Observable<SseMessage>, config: SendEventsConfig): void {
+    const { res, socket } = this;
+    res.on('close', this.detach);
+    res.on('error', this.detach);
+    res.on('drain', this.onDrain);
+    if (socket) {
+      // A response queued behind a pipelined one gets no `close` of its own: its connection's says it.
+      if (!res.socket) socket.on('close', this.detach);
+      streaming.add(socket);
+    }
+    this.pump = new Pump(source$, this, config, this.req);
+    this.admission?.attach({ pump: this.pump, destroy: () => this.res.destroy() });
+  }
+
+  get writableLength(): number {
+    return this.res.writableLength ?? 0;
+  }
+
+  open(): void {
+    try {
+      this.res.writeHead(this.status, { ...sseHeaders(this.req.httpVersionMajor), ...this.extra });
+      this.res.flushHeaders?.();
+    } catch {
+      // Invalid extra headers: the stream cannot start, but the caller must not crash.
+      this.res.destroy();
+    }
+  }
+
+  write(frame: Uint8Array, onFlushed?: (error?: unknown) => void): boolean {
+    const { res } = this;
+    const more = onFlushed && !res.flush ? res.write(frame, onFlushed) : res.write(frame);
+    // Compression middleware would hold the event in zlib's buffer until it fills up.
+    res.flush?.();
+    return more;
+  }
+
+  end(): void {
+    if (this.socket) streaming.delete(this.socket);
+    this.res.end('');
+  }
+
+  // Destroy without an error: an http2 stream would re-emit it where nobody listens.
+  abort(): void {
+    this.admission?.slowClient();
+    this.res.destroy();
+  }
+
+  reject(errorStatus: number, body: string, headers: Record<string, string>): void {
+    if (this.socket) streaming.delete(this.socket);
+    answer(this.res, errorStatus, { ...this.extra, ...headers }, body);
+  }
 }
 
 /** The headers with lower-case names (so they override ours), without `undefined` values. */

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { Admission } from './admission.js';
 import type { SseRequest } from '../readLastEventId.js';
-import { pump, type Pump, type PumpConfig, type SinkConnection, type SseSinkConfig } from './pump.js';
+import { Pump, type PumpConfig, type SinkConnection, type SseSinkConfig } from './pump.js';
 
 /**
  * Turns an Observable of messages into the bytes of an event stream, as a Web `ReadableStream`
@@ -61,7 +61,7 @@ export function eventStream(
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        running = pump(
+        running = new Pump(
           source$,
           {
             ...(head && {

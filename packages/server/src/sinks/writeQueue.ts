@@ -53,118 +53,115 @@ export interface FrameTarget {
   readonly writableLength?: number;
 }
 
-/** A bounded queue of encoded frames in front of a connection that may be full. */
-export interface WriteQueue {
-  /** Writes the frame now, or queues it while the target is full. False: over the bound under `'close'`. */
-  push(frame: Uint8Array): boolean;
-  /** The target can take more: writes queued frames until it is full again. */
-  drain(): void;
-  /** True when nothing waits in the queue. */
-  readonly empty: boolean;
-  /** Bytes waiting in the queue (not counting the target's `writableLength`). */
-  readonly bufferedBytes: number;
-  /** Bytes the process holds for this client: the queue's plus the target's `writableLength`. */
-  readonly heldBytes: number;
-  /** Frames discarded by a drop policy so far. */
-  readonly dropped: number;
-  /** The bound in force, in bytes. */
-  readonly maxBufferBytes: number;
-}
-
 const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024;
+const EMPTY = new Uint8Array(0);
 
 /**
- * Creates the bounded queue both sinks share, applying the {@link BackpressureConfig} policy.
- * `afterFlush` runs each time the target reported a frame passed on and the queue wrote what then
- * fitted (the pump ends a finished stream there once the queue is empty).
+ * The bounded queue of encoded frames in front of a connection that may be full, shared by both
+ * sinks, applying the {@link BackpressureConfig} policy. A class, not closures: one is kept per open
+ * stream, and its methods live once on the prototype.
  */
-export function createWriteQueue(
-  target: FrameTarget,
-  config: BackpressureConfig = {},
-  afterFlush?: () => void,
-): WriteQueue {
-  const maxBufferBytes = config.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
-  const policy = config.policy ?? 'close';
-  const frames: Uint8Array[] = [];
-  let head = 0;
-  let bufferedBytes = 0;
-  let dropped = 0;
-  let full = false;
+export class WriteQueue {
+  /** The bound in force, in bytes. */
+  readonly maxBufferBytes: number;
+  /** Frames discarded by a drop policy so far. */
+  dropped = 0;
+  /** Bytes waiting in the queue (not counting the target's `writableLength`). */
+  bufferedBytes = 0;
+  private readonly policy: NonNullable<BackpressureConfig['policy']>;
+  private readonly frames: Uint8Array[] = [];
+  private head = 0;
+  private full = false;
+  /** Bytes left the target: queued frames may fit now (a failed write means the connection is gone). */
+  private readonly onFlushed = (error?: unknown): void => {
+    if (error) return;
+    if (!this.full) this.flush();
+    this.owner?.flushed();
+  };
+
+  /**
+   * @param target - where frames go.
+   * @param config - the bound and the policy.
+   * @param owner - its `flushed` runs each time the target reported a frame passed on and the
+   *   queue wrote what then fitted (the pump ends a finished stream there once the queue is empty).
+   */
+  constructor(
+    private readonly target: FrameTarget,
+    config: BackpressureConfig = {},
+    private readonly owner?: { flushed(): void },
+  ) {
+    this.maxBufferBytes = config.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
+    this.policy = config.policy ?? 'close';
+  }
+
+  /** True when nothing waits in the queue. */
+  get empty(): boolean {
+    return this.frames.length === this.head;
+  }
+
+  /** Bytes the process holds for this client: the queue's plus the target's `writableLength`. */
+  get heldBytes(): number {
+    return this.bufferedBytes + (this.target.writableLength ?? 0);
+  }
+
+  /** Writes the frame now, or queues it while the target is full. False: over the bound under `'close'`. */
+  push(frame: Uint8Array): boolean {
+    if (!this.full && this.empty && this.fits(frame)) {
+      this.write(frame);
+      return true;
+    }
+    // Node's own buffer holds bytes of this client too: the room left is what the bound leaves over.
+    const room = this.maxBufferBytes - (this.target.writableLength ?? 0);
+    if (this.bufferedBytes + frame.byteLength > room) {
+      if (this.policy === 'close') return false;
+      if (this.policy === 'drop-newest' || frame.byteLength > room) {
+        this.dropped++;
+        return true;
+      }
+      while (this.bufferedBytes + frame.byteLength > room) {
+        this.shift();
+        this.dropped++;
+      }
+    }
+    this.frames.push(frame);
+    this.bufferedBytes += frame.byteLength;
+    return true;
+  }
+
+  /** The target can take more: writes queued frames until it is full again. */
+  drain(): void {
+    this.full = false;
+    this.flush();
+  }
 
   // Whether the target may take the frame now: under the bound, what the target holds plus this
   // frame leave room for one more of its size in the queue (the newest frame always has a place);
   // a target that holds nothing takes any frame.
-  const fits = (frame: Uint8Array): boolean => {
-    const held = target.writableLength ?? 0;
-    return !target.callsOnFlushed || held === 0 || held + 2 * frame.byteLength <= maxBufferBytes;
-  };
-  const write = (frame: Uint8Array): void => {
-    full = !target.write(frame, onFlushed);
-  };
-  const flush = (): void => {
-    while (!full && frames.length > head && fits(frames[head]!)) write(shift());
-    if (frames.length === head) frames.length = head = 0;
-  };
-  // Bytes left the target: queued frames may fit now (a failed write means the connection is gone).
-  const onFlushed = (error?: unknown): void => {
-    if (error) return;
-    if (!full) flush();
-    afterFlush?.();
-  };
+  private fits(frame: Uint8Array): boolean {
+    const held = this.target.writableLength ?? 0;
+    return !this.target.callsOnFlushed || held === 0 || held + 2 * frame.byteLength <= this.maxBufferBytes;
+  }
 
-  const shift = (): Uint8Array => {
-    const frame = frames[head]!;
-    frames[head++] = EMPTY;
-    bufferedBytes -= frame.byteLength;
+  private write(frame: Uint8Array): void {
+    this.full = !this.target.write(frame, this.onFlushed);
+  }
+
+  private flush(): void {
+    const { frames } = this;
+    while (!this.full && frames.length > this.head && this.fits(frames[this.head]!)) this.write(this.shift());
+    if (frames.length === this.head) frames.length = this.head = 0;
+  }
+
+  private shift(): Uint8Array {
+    const { frames } = this;
+    const frame = frames[this.head]!;
+    frames[this.head++] = EMPTY;
+    this.bufferedBytes -= frame.byteLength;
     // Compact now and then so a long-lived queue does not keep a growing array of holes.
-    if (head > 1024 && head * 2 > frames.length) {
-      frames.splice(0, head);
-      head = 0;
+    if (this.head > 1024 && this.head * 2 > frames.length) {
+      frames.splice(0, this.head);
+      this.head = 0;
     }
     return frame;
-  };
-
-  return {
-    push(frame) {
-      if (!full && frames.length === head && fits(frame)) {
-        write(frame);
-        return true;
-      }
-      // Node's own buffer holds bytes of this client too: the room left is what the bound leaves over.
-      const room = maxBufferBytes - (target.writableLength ?? 0);
-      if (bufferedBytes + frame.byteLength > room) {
-        if (policy === 'close') return false;
-        if (policy === 'drop-newest' || frame.byteLength > room) {
-          dropped++;
-          return true;
-        }
-        while (bufferedBytes + frame.byteLength > room) {
-          shift();
-          dropped++;
-        }
-      }
-      frames.push(frame);
-      bufferedBytes += frame.byteLength;
-      return true;
-    },
-    drain() {
-      full = false;
-      flush();
-    },
-    get empty() {
-      return frames.length === head;
-    },
-    get bufferedBytes() {
-      return bufferedBytes;
-    },
-    get heldBytes() {
-      return bufferedBytes + (target.writableLength ?? 0);
-    },
-    get dropped() {
-      return dropped;
-    },
-    maxBufferBytes,
-  };
+  }
 }
-
-const EMPTY = new Uint8Array(0);

@@ -123,7 +123,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): EventStore {
     },
     stream: (lastEventId) =>
       new Observable<SseMessage>((subscriber) => {
-        const client = new MemoryClient(subscriber, lastSeq + 1, appending);
+        const client = new MemoryClient(live, subscriber, lastSeq + 1, appending);
         live.add(client);
         const backlog = lastEventId ? after(lastEventId) : [];
         if (typeof backlog === 'string') {
@@ -133,10 +133,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): EventStore {
           if (backlog.length > 0) client.nextSeq = backlog[0]!.seq;
           client.start(backlog);
         }
-        return () => {
-          live.delete(client);
-          client.stop();
-        };
+        return client;
       }),
   };
 }

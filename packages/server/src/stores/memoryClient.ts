@@ -1,5 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { clientDemand } from '../demand.js';
 
 /** An event kept by a memory store: its number in the store, when it was appended, the frozen message and its encoded size. */
 export interface Entry {
@@ -10,9 +11,8 @@ export interface Entry {
 }
 
 /**
- * The most bytes of backlog sent to a client in one go; the rest follows a macrotask later, so
- * that its connection drains in between. Sent at once, a large replay would go past the sink's
- * per-client bound (`backpressure.maxBufferBytes`) before the socket could take any of it.
+ * The most bytes of backlog sent to a client in one go, even to one whose connection takes all:
+ * the rest follows in a later task, so one long replay does not hold the event loop.
  */
 const REPLAY_BATCH_BYTES = 64 * 1024;
 
@@ -24,10 +24,14 @@ const REPLAY_BATCH_BYTES = 64 * 1024;
  */
 export class MemoryClient {
   private pending: Entry[] | undefined = [];
-  /** The next batch of the replay, while one is due. */
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the client's connection takes more now: the replay waits on it between batches. */
+  private readonly demand = clientDemand();
+  /** Cancels the wait for the next batch of the replay, while one is due. */
+  private cancelWait: (() => void) | undefined;
 
   constructor(
+    /** The store's live clients: this one leaves them when unsubscribed. */
+    private readonly clients: Set<MemoryClient>,
     private readonly subscriber: Subscriber<SseMessage>,
     /** The smallest number not sent yet. */
     public nextSeq: number,
@@ -42,18 +46,20 @@ export class MemoryClient {
   }
 
   /**
-   * Sends `backlog`, then what arrived meanwhile, and goes live: up to `REPLAY_BATCH_BYTES` at
-   * once (all of it, for a short replay), the rest in later batches, live entries waiting meanwhile.
+   * Sends `backlog`, then what arrived meanwhile, and goes live, at the pace of the client's
+   * connection: while the sink's queue for it is empty, up to `REPLAY_BATCH_BYTES` at once (all of
+   * it, for a short replay); then the rest once the connection took what waits, live entries
+   * waiting meanwhile.
    */
   start(backlog: readonly Entry[]): void {
     const pending = this.pending!;
     let index = 0;
     const batch = () => {
-      this.timer = undefined;
+      this.cancelWait = undefined;
       let bytes = 0;
       while (!this.subscriber.closed && (index < backlog.length || pending.length > 0)) {
-        if (bytes >= REPLAY_BATCH_BYTES) {
-          this.timer = setTimeout(batch, 0);
+        if (bytes >= REPLAY_BATCH_BYTES || !this.demand.ready) {
+          this.cancelWait = this.demand.whenReady(batch);
           return;
         }
         const entry = index < backlog.length ? backlog[index++]! : pending.shift()!;
@@ -65,9 +71,10 @@ export class MemoryClient {
     batch();
   }
 
-  /** Cancels a replay batch still due (the client left). */
-  stop(): void {
-    clearTimeout(this.timer);
+  /** The client left: no more live entries, and no replay batch still due (the stream's teardown). */
+  unsubscribe(): void {
+    this.clients.delete(this);
+    this.cancelWait?.();
   }
 
   private send(entry: Entry): void {
