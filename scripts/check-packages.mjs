@@ -24,7 +24,19 @@ import { gzipSync } from 'node:zlib';
 /** Packages whose types must compile without @types/node (Web runtimes: browsers, Workers, Deno). */
 const WEB = ['sse-rx-client', 'sse-rx-codec', 'sse-rx-server'];
 /** Instances the user owns and installs beside the package, whatever the manifest says. */
-const USER_INSTALLS = { 'sse-rx-redis': ['ioredis'] };
+const USER_INSTALLS = { 'sse-rx-redis': ['ioredis'], 'sse-rx-angular': ['@angular/compiler'] };
+/**
+ * Modules Node loads before the package. Angular's own packages ship partially compiled: an app's
+ * build (the CLI's linker) finishes them, and plain Node needs `@angular/compiler` loaded first.
+ */
+const PRELOAD = { 'sse-rx-angular': '@angular/compiler' };
+/** Packages whose consumers always compile with the DOM lib (Angular's types need it). */
+const DOM_LIB = ['sse-rx-angular'];
+/**
+ * ESM-only packages (as Angular is): attw with its esm-only profile, no CommonJS file in the
+ * TypeScript check; CJS `require` still loads them (Node 20.19+ requires ES modules).
+ */
+const ESM_ONLY = ['sse-rx-angular'];
 /** `<package>: <check>` -> why it fails today. A listed check that passes fails the run: remove it then. */
 const EXPECTED_FAILURES = {};
 
@@ -110,7 +122,8 @@ const checkPackage = async ({ manifest }) => {
     const text = JSON.stringify(packed);
     if (text.includes('workspace:')) throw new Error('packed package.json still has a workspace: range');
   });
-  await check('attw (are the types wrong)', () => run(attw, [tarball, '--format', 'ascii']));
+  const profile = ESM_ONLY.includes(name) ? ['--profile', 'esm-only'] : [];
+  await check('attw (are the types wrong)', () => run(attw, [tarball, '--format', 'ascii', ...profile]));
 
   // The consumer: the package and what the user owns (peers), nothing else.
   const project = join(work, name);
@@ -138,11 +151,14 @@ const checkPackage = async ({ manifest }) => {
   );
 
   let names = [];
+  const preload = PRELOAD[name];
   await check('Node: ESM import and CJS require give the same exports', async () => {
+    const required = preload ? `require(${JSON.stringify(preload)}); ` : '';
+    const imported = preload ? `await import(${JSON.stringify(preload)}); ` : '';
     names = JSON.parse(
       await run(
         'node',
-        ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()))`],
+        ['-e', `${required}console.log(JSON.stringify(Object.keys(require(${JSON.stringify(name)})).sort()))`],
         project,
       ),
     );
@@ -152,7 +168,7 @@ const checkPackage = async ({ manifest }) => {
         [
           '--input-type=module',
           '-e',
-          `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
+          `${imported}const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`,
         ],
         project,
       ),
@@ -165,11 +181,12 @@ const checkPackage = async ({ manifest }) => {
   const use = `import * as pkg from '${name}';\nimport { ${names.join(', ')} } from '${name}';\nexport type Everything = typeof pkg;\nexport const used = [${names.join(', ')}];\n`;
   writeFileSync(join(project, 'esm.ts'), use);
   writeFileSync(join(project, 'cjs.cts'), use);
-  const compilerOptions = { target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, lib: ['es2022'] };
+  const lib = DOM_LIB.includes(name) ? ['es2022', 'dom', 'dom.iterable'] : ['es2022'];
+  const compilerOptions = { target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, lib };
   const tsconfigs = {
     node16: {
       compilerOptions: { ...compilerOptions, module: 'node16', moduleResolution: 'node16', types: ['node'] },
-      files: ['esm.ts', 'cjs.cts'],
+      files: ESM_ONLY.includes(name) ? ['esm.ts'] : ['esm.ts', 'cjs.cts'],
     },
     bundler: {
       compilerOptions: { ...compilerOptions, module: 'esnext', moduleResolution: 'bundler', types: ['node'] },
@@ -190,7 +207,12 @@ const checkPackage = async ({ manifest }) => {
   }
   for (const [kind, tsconfig] of Object.entries(tsconfigs)) {
     writeFileSync(join(project, `tsconfig.${kind}.json`), JSON.stringify(tsconfig, null, 2));
-    const detail = kind === 'web' ? 'types: [], DOM lib' : kind === 'node16' ? 'ESM and CJS files' : 'ESM file';
+    const detail =
+      kind === 'web'
+        ? 'types: [], DOM lib'
+        : kind === 'node16' && !ESM_ONLY.includes(name)
+          ? 'ESM and CJS files'
+          : 'ESM file';
     await check(`TypeScript ${kind} resolution (${detail}, skipLibCheck false)`, () =>
       run('node', [tsc, '-p', `tsconfig.${kind}.json`], project),
     );
@@ -210,7 +232,7 @@ const checkPackage = async ({ manifest }) => {
     if (text.length > 0) throw new Error(`bundle kept ${text.length} bytes:\n${text.slice(0, 300)}`);
   });
   let bundle = 0;
-  await check('bundler: everything exported, minified (rxjs and node: builtins left out)', () => {
+  await check('bundler: everything exported, minified (rxjs, Angular and node: builtins left out)', () => {
     const { outputFiles } = esbuild.buildSync({
       stdin: { contents: `export * from '${name}';`, resolveDir: project },
       bundle: true,
@@ -218,7 +240,7 @@ const checkPackage = async ({ manifest }) => {
       format: 'esm',
       platform: 'node',
       minify: true,
-      external: ['rxjs', 'ioredis'],
+      external: ['rxjs', 'ioredis', '@angular/*'],
     });
     bundle = outputFiles[0].contents.length;
     const peerBytes = Object.keys(dependencies)
