@@ -38,7 +38,7 @@ export function errorToWire(error: unknown): WireError {
 
 /** The error another tab sent: an `Error` with the same name, message and plain fields. */
 export function errorFromWire(wire: WireError): Error {
-  return Object.assign(new Error(String(wire.message)), wire);
+  return Object.assign(new Error(String(wire['message'])), wire);
 }
 
 /** A state made ready to cross: only `reconnecting` carries something (its error) that needs it. */
