@@ -32,11 +32,15 @@ export function bundleClient(): Promise<string> {
   });
 }
 
+/** The demo's page scripts: `app` for the main page, `tabs` for /tabs. */
+export type PageScript = 'app' | 'tabs';
+
 /**
- * Bundles the demo page's script (`src/browser/app.ts`, with sse-rx-client from the workspace
- * sources and rxjs) into one browser script: no CDN, no build step before `pnpm demo`.
+ * Bundles a demo page's script (`src/browser/app.ts` or `tabs.ts`, with sse-rx-client from the
+ * workspace sources and rxjs) into one browser script: no CDN, no build step before `pnpm demo`.
+ * @param name - which page's script.
  * @returns the script's text.
  */
-export function bundleApp(): Promise<string> {
-  return browserScript({ entryPoints: [fileURLToPath(new URL('./browser/app.ts', import.meta.url))] });
+export function bundlePage(name: PageScript): Promise<string> {
+  return browserScript({ entryPoints: [fileURLToPath(new URL(`./browser/${name}.ts`, import.meta.url))] });
 }

@@ -11,7 +11,10 @@ const demo = await start({
   port,
   tickMs: Number(process.env.DEMO_TICK_MS ?? 500),
   dataDir,
-  appScript: readFileSync(join(dataDir, 'app.js'), 'utf8'),
+  scripts: {
+    app: readFileSync(join(dataDir, 'app.js'), 'utf8'),
+    tabs: readFileSync(join(dataDir, 'tabs.js'), 'utf8'),
+  },
   onRestart: () => process.send?.({ type: 'restart' }),
 }).catch((error: Error) => {
   // The supervisor reports it (one line for a setup problem such as a taken port) and exits.

@@ -1,40 +1,5 @@
-/** A panel of the page: one client of the price stream, its state over time and its counters. */
-const panel = (id: string, title: string, subtitle: string, extra = '') => `
-  <section id="${id}" class="panel">
-    <h2>${title} <small>${subtitle}</small></h2>
-    <p class="status"><span class="badge" data-state="connecting">connecting</span> <span class="detail"></span>${extra}</p>
-    <div class="timeline" aria-label="connection state over the last 60 seconds"></div>
-    <div class="axis"><span>60 s ago</span><span class="legend"><i class="connecting"></i>connecting <i class="open"></i>open <i class="reconnecting"></i>reconnecting <i class="paused"></i>paused <i class="closed"></i>closed</span><span>now</span></div>
-    <dl class="counters">
-      <div title="tick events delivered to the app"><dt>received</dt><dd data-counter="received">0</dd></div>
-      <div title="connections opened after the first"><dt>reconnects</dt><dd data-counter="reconnects">0</dd></div>
-      <div title="ticks made before the connection that delivered them opened: replayed from Last-Event-ID"><dt>resumed</dt><dd data-counter="resumed">0</dd></div>
-      <div class="bad" title="tick numbers skipped"><dt>lost</dt><dd data-counter="lost">0</dd></div>
-      <div class="bad" title="tick numbers seen again"><dt>duplicated</dt><dd data-counter="duplicated">0</dd></div>
-    </dl>
-    <ol class="log" aria-label="what happened"></ol>
-  </section>`;
-
-/** A client of the broadcast scene. */
-const roomClient = (name: string) => `
-  <div class="client" data-client="${name}">
-    <h3>${name} <span class="badge" data-state="connecting">connecting</span></h3>
-    <p class="label">here now</p><ul class="present"></ul>
-    <p class="label">shared list</p><ol class="items"></ol>
-    <p><button data-room="add">Add an item</button> <button data-room="leave">Leave</button></p>
-  </div>`;
-
-/**
- * The demo page: the controls that hurt the stream, a live chart, the two clients side by side,
- * the broadcast scene and the wire bytes. Its script is `/app.js` (src/browser/app.ts bundled).
- */
-export const page = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>sse-rx demo</title>
-<style>
+/** The demo pages' stylesheet (a `<style>` element): the main page's and /tabs'. */
+export const style = `<style>
   :root { --ink: #1d2433; --muted: #5c6578; --line: #d9dee8; --card: #fff; --bg: #f4f6fa;
     --connecting: #f0b429; --open: #2f9e44; --reconnecting: #e8590c; --paused: #868e96; --closed: #c92a2a; }
   * { box-sizing: border-box; }
@@ -103,14 +68,56 @@ export const page = `<!doctype html>
   #wire .comment { color: #7fdbca; }
   #wire .head { color: #ffcb6b; }
   .note { color: var(--muted); font-size: 12.5px; margin: 6px 0 0; }
-</style>
+  .badge[data-role="leader"] { background: var(--ink); }
+  .badge[data-role="follower"] { background: #4c6ef5; }
+  .big { font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; }
+</style>`;
+
+/** A panel of a page: one client of the price stream, its state over time and its counters. */
+export const panel = (id: string, title: string, subtitle: string, extra = '') => `
+  <section id="${id}" class="panel">
+    <h2>${title} <small>${subtitle}</small></h2>
+    <p class="status"><span class="badge" data-state="connecting">connecting</span> <span class="detail"></span>${extra}</p>
+    <div class="timeline" aria-label="connection state over the last 60 seconds"></div>
+    <div class="axis"><span>60 s ago</span><span class="legend"><i class="connecting"></i>connecting <i class="open"></i>open <i class="reconnecting"></i>reconnecting <i class="paused"></i>paused <i class="closed"></i>closed</span><span>now</span></div>
+    <dl class="counters">
+      <div title="tick events delivered to the app"><dt>received</dt><dd data-counter="received">0</dd></div>
+      <div title="connections opened after the first"><dt>reconnects</dt><dd data-counter="reconnects">0</dd></div>
+      <div title="ticks made before the connection that delivered them opened: replayed from Last-Event-ID"><dt>resumed</dt><dd data-counter="resumed">0</dd></div>
+      <div class="bad" title="tick numbers skipped"><dt>lost</dt><dd data-counter="lost">0</dd></div>
+      <div class="bad" title="tick numbers seen again"><dt>duplicated</dt><dd data-counter="duplicated">0</dd></div>
+    </dl>
+    <ol class="log" aria-label="what happened"></ol>
+  </section>`;
+
+/** A client of the broadcast scene. */
+const roomClient = (name: string) => `
+  <div class="client" data-client="${name}">
+    <h3>${name} <span class="badge" data-state="connecting">connecting</span></h3>
+    <p class="label">here now</p><ul class="present"></ul>
+    <p class="label">shared list</p><ol class="items"></ol>
+    <p><button data-room="add">Add an item</button> <button data-room="leave">Leave</button></p>
+  </div>`;
+
+/**
+ * The demo page: the controls that hurt the stream, a live chart, the two clients side by side,
+ * the broadcast scene and the wire bytes. Its script is `/app.js` (src/browser/app.ts bundled).
+ */
+export const page = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>sse-rx demo</title>
+${style}
 </head>
 <body>
 <header>
   <h1>sse-rx demo <span>one price stream, two clients, six ways to hurt it</span></h1>
   <p class="lede">An <code>sse-rx-server</code> stream of numbered price ticks, read by <b>sse-rx-client</b>
   (left) and the browser's native <b>EventSource</b> (right). Press a button and watch what each does.
-  Both count gaps and repeats from the tick numbers (<code>n</code> in each event).</p>
+  Both count gaps and repeats from the tick numbers (<code>n</code> in each event).
+  Then <a href="/tabs" target="_blank">open /tabs in 8 tabs</a>: one connection for all of them.</p>
 </header>
 <nav id="controls">
   <span class="label">Hurt it:</span>

@@ -4,8 +4,10 @@ import { concat, map, merge, of, Subject } from 'rxjs';
 import { listen } from 'sse-rx-example-support';
 import { heartbeat, readLastEventId, sendEvents } from 'sse-rx-server';
 import { createJournalStore } from './journalStore.js';
+import type { PageScript } from './bundle.js';
 import { page } from './page.js';
 import { Room } from './room.js';
+import { tabsPage } from './tabsPage.js';
 import { startTicker } from './ticker.js';
 
 /** Options of {@link start}. */
@@ -16,8 +18,8 @@ export interface DemoServerConfig {
   tickMs?: number;
   /** Where the journal of ticks and the shared list are kept (they survive a restart). */
   dataDir: string;
-  /** The page's script (`src/browser/app.ts` bundled, see bundleApp). */
-  appScript: string;
+  /** The pages' scripts (`src/browser/app.ts` and `tabs.ts` bundled, see bundlePage), served as `/app.js` and `/tabs.js`. */
+  scripts: Record<PageScript, string>;
   /** Called by the restart button, to restart this process; without it the button answers 501. */
   onRestart?: () => void;
 }
@@ -43,8 +45,9 @@ class FeedError extends Error {
 }
 
 /**
- * Starts the demo's HTTP server on 127.0.0.1: the page (`/`, `/app.js`), the price stream
- * (`/events`, served from a journal so ids survive a restart), the broadcast scene (`/room`,
+ * Starts the demo's HTTP server on 127.0.0.1: the page (`/`, `/app.js`), the page that shares one
+ * connection between tabs (`/tabs`, `/tabs.js`), the price stream (`/events`, served from a journal
+ * so ids survive a restart; `/streams` counts its connections), the broadcast scene (`/room`,
  * `POST /room/items`) and the buttons that hurt the stream (`POST /control/cut`, `restart`,
  * `unavailable`, `error`).
  * @param config - port, tick period, data directory, page script; see {@link DemoServerConfig}.
@@ -54,7 +57,8 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
   const store = createJournalStore({ path: join(config.dataDir, 'journal.ndjson') });
   const ticker = startTicker(store, config.tickMs ?? 500);
   const room = new Room(join(config.dataDir, 'room.json'));
-  const streams = new Set<ServerResponse>();
+  /** The open price streams, each with whether a /tabs page asked for it (`/events?from=tabs`). */
+  const streams = new Map<ServerResponse, boolean>();
   const failures = new Subject<void>();
   // Set by the 503 button: until when, and how many 503s are still owed (one per stream it cut, so
   // that a client in a long backoff sees one too).
@@ -67,7 +71,7 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
     return false;
   };
 
-  const prices = (req: IncomingMessage, res: ServerResponse) => {
+  const prices = (req: IncomingMessage, res: ServerResponse, fromTabs: boolean) => {
     if (isUnavailable()) {
       unavailable!.owed--;
       const body = { status: 503, message: 'Down for maintenance (the demo’s 503 button)' };
@@ -75,7 +79,7 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
       res.end(JSON.stringify(body));
       return;
     }
-    streams.add(res);
+    streams.set(res, fromTabs);
     res.once('close', () => streams.delete(res));
     const fail$ = failures.pipe(
       map(() => {
@@ -91,7 +95,7 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
     });
   };
   const cut = () => {
-    for (const res of streams) res.socket?.destroy();
+    for (const res of streams.keys()) res.socket?.destroy();
   };
   const control: Record<string, () => void> = {
     cut,
@@ -106,7 +110,11 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
   const server = createServer((req, res) => {
     const url = parse(req.url);
     if (url === undefined) res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request target');
-    else if (url.pathname === '/events') prices(req, res);
+    else if (url.pathname === '/events') prices(req, res, url.searchParams.get('from') === 'tabs');
+    else if (url.pathname === '/streams')
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ tabs: [...streams.values()].filter(Boolean).length, all: streams.size }));
     else if (url.pathname === '/room') sendEvents(req, res, room.join(url.searchParams.get('name') || 'anonymous'));
     else if (url.pathname === '/room/items' && req.method === 'POST') {
       room.add(url.searchParams.get('by') || 'anonymous');
@@ -116,9 +124,12 @@ export async function start(config: DemoServerConfig): Promise<DemoServer> {
       res.writeHead(action ? 202 : 501).end();
       // After the answer is out: the restart kills this process.
       if (action) setImmediate(action);
-    } else if (url.pathname === '/app.js')
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(config.appScript);
+    } else if (url.pathname === '/app.js' || url.pathname === '/tabs.js')
+      res
+        .writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' })
+        .end(config.scripts[url.pathname === '/app.js' ? 'app' : 'tabs']);
     else if (url.pathname === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+    else if (url.pathname === '/tabs') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(tabsPage);
     else res.writeHead(404).end('not found');
   });
   // A taken port is a PortInUseError: one line that says how to pick another.

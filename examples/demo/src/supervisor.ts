@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ExampleSetupError } from 'sse-rx-example-support';
-import { bundleApp } from './bundle.js';
+import { bundlePage } from './bundle.js';
 import type { DemoServer } from './server.js';
 
 /** Options of {@link startDemo}. */
@@ -58,8 +58,9 @@ export async function startDemo(config: DemoConfig = {}): Promise<SupervisedDemo
   const removeData = () => rmSync(dataDir, { recursive: true, force: true });
   process.once('exit', removeData);
   const childScript = join(dataDir, 'server.mjs');
-  const [app] = await Promise.all([bundleApp(), bundleChild(childScript)]);
+  const [app, tabs] = await Promise.all([bundlePage('app'), bundlePage('tabs'), bundleChild(childScript)]);
   writeFileSync(join(dataDir, 'app.js'), app);
+  writeFileSync(join(dataDir, 'tabs.js'), tabs);
   let port = config.port ?? 0;
   let restarts = 0;
   let closing = false;

@@ -58,6 +58,54 @@ describe('the demo', () => {
   });
 
   it.skipIf(!hasChromium)(
+    '/tabs: three tabs share one stream connection; when the leader closes, the others lose and repeat nothing',
+    async () => {
+      const browser = await launchBrowser();
+      const streams = async () => ((await (await fetch(`${demo.url}/streams`)).json()) as { tabs: number }).tabs;
+      const tabs: Page[] = [];
+      try {
+        for (let i = 0; i < 3; i++) {
+          const tab = await browser.context.newPage();
+          await tab.goto(`${demo.url}/tabs`);
+          tabs.push(tab);
+        }
+        const pages = tabs.map(drive);
+        for (const page of pages) await page.waitCounter('tab', 'received', (n) => n >= 10, 'ticks in each tab');
+        const roles = () => Promise.all(tabs.map((tab) => tab.locator('#share .badge').getAttribute('data-role')));
+        await waitFor(async () => (await roles()).sort().join() === 'follower,follower,leader', 5_000, 'one leader');
+        expect(await streams()).toBe(1);
+        await waitFor(
+          async () => (await tabs[0]!.locator('[data-streams="tabs"]').textContent()) === '1',
+          5_000,
+          'the count on the page',
+        );
+        for (const page of pages) await page.expectClean('tab');
+
+        // The leader's tab closes: another tab takes the lock and resumes with Last-Event-ID.
+        const leader = (await roles()).indexOf('leader');
+        await tabs.splice(leader, 1)[0]!.close();
+        const rest = tabs.map(drive);
+        const received = await Promise.all(rest.map((page) => page.counter('tab', 'received')));
+        await waitFor(async () => (await roles()).sort().join() === 'follower,leader', 10_000, 'a new leader');
+        for (const [i, page] of rest.entries())
+          await page.waitCounter('tab', 'received', (n) => n >= received[i]! + 10, 'ticks after the hand-over');
+        await waitFor(async () => (await streams()) === 1, 5_000, 'the old leader’s connection gone');
+        for (const page of rest) {
+          // Each saw the hand-over as one new connection, made by the new leader.
+          expect(await page.counter('tab', 'reconnects')).toBe(1);
+          await page.expectClean('tab');
+        }
+      } catch (error) {
+        await tabs[0]?.screenshot({ path: join(tmpdir(), 'sse-rx-demo-tabs-failed.png'), fullPage: true });
+        throw error;
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!hasChromium)(
     'the page: every button hurts the stream; sse-rx-client loses and repeats nothing, EventSource gives up on the 503',
     async () => {
       const browser = await launchBrowser();

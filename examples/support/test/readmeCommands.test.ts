@@ -147,6 +147,8 @@ const checks: Record<string, (origins: string[]) => Promise<void>> = {
   demo: async ([origin]) => {
     expect((await readUntil(`${origin}/`, /<\/html>/)).text).toContain('<title>sse-rx demo</title>');
     expect((await readUntil(`${origin}/events`, /event: tick\n/)).text).toContain('event: tick\nid: ');
+    expect((await readUntil(`${origin}/tabs`, /<\/html>/)).text).toContain('<script src="/tabs.js">');
+    expect((await fetch(`${origin}/tabs.js`)).status).toBe(200);
   },
   cors: async ([page, stream]) => {
     expect((await fetch(`${page}/`)).headers.get('set-cookie')).toMatch(/^session=/);

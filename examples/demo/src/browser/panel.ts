@@ -29,9 +29,13 @@ export interface Panel {
 /**
  * Binds a panel of the page (`#rx` or `#native`) to a client's events.
  * @param root - the panel's element.
+ * @param intro - the log's first line.
  * @returns the panel.
  */
-export function createPanel(root: HTMLElement): Panel {
+export function createPanel(
+  root: HTMLElement,
+  intro = 'connecting to /events; press a button above and watch this log',
+): Panel {
   const counter = new SequenceCounter();
   const badge = root.querySelector<HTMLElement>('.badge')!;
   const detail = root.querySelector<HTMLElement>('.detail')!;
@@ -103,6 +107,6 @@ export function createPanel(root: HTMLElement): Panel {
     },
   };
   render();
-  panel.note('connecting to /events; press a button above and watch this log');
+  panel.note(intro);
   return panel;
 }
