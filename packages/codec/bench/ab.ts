@@ -49,7 +49,10 @@ function asText(w: Workload): string[] {
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) throw new Error('Usage: tsx bench/ab.ts <dist dir> [<dist dir> ...]');
-const contenders: [string, Run][] = [...(await Promise.all(dirs.map(async (d) => [d, await build(d)] as [string, Run]))), ['eventsource-parser', peer]];
+const contenders: [string, Run][] = [
+  ...(await Promise.all(dirs.map(async (d) => [d, await build(d)] as [string, Run]))),
+  ['eventsource-parser', peer],
+];
 const inputs = workloads.map((w) => (TEXT ? asText(w) : w.chunks));
 
 const times = workloads.map(() => contenders.map(() => [] as number[]));
@@ -61,7 +64,8 @@ for (let round = -1; round < RUNS; round++) {
       const start = process.cpuUsage();
       const count = contenders[c]![1](inputs[i]!);
       const used = process.cpuUsage(start);
-      if (count !== w.events) throw new Error(`${contenders[c]![0]} on ${w.name}: ${count} events, expected ${w.events}`);
+      if (count !== w.events)
+        throw new Error(`${contenders[c]![0]} on ${w.name}: ${count} events, expected ${w.events}`);
       if (round >= 0) times[i]![c]!.push((used.user + used.system) / 1000);
     }
   });
@@ -76,6 +80,9 @@ console.log(`load ${load.toFixed(1)} -> ${os.loadavg()[0]!.toFixed(1)}, ${RUNS} 
 workloads.forEach((w, i) => {
   const t = times[i]!;
   const peerTimes = t[contenders.length - 1]!;
-  const cells = dirs.map((d, k) => `${d}: ${(w.bytes / 1e3 / median(t[k]!)).toFixed(0)} MB/s, peer ${ratio(peerTimes, t[k]!)}${k > 0 ? `, vs first ${ratio(t[0]!, t[k]!)}` : ''}`);
+  const cells = dirs.map(
+    (d, k) =>
+      `${d}: ${(w.bytes / 1e3 / median(t[k]!)).toFixed(0)} MB/s, peer ${ratio(peerTimes, t[k]!)}${k > 0 ? `, vs first ${ratio(t[0]!, t[k]!)}` : ''}`,
+  );
   console.log(`${w.name}\n  ${cells.join('\n  ')}`);
 });
