@@ -79,7 +79,10 @@ function asciiText(bytes: Uint8Array): string {
   let i = 0;
   for (; i + 4 <= bytes.length; i += 4)
     text += String.fromCharCode(bytes[i]!, bytes[i + 1]!, bytes[i + 2]!, bytes[i + 3]!);
-  for (; i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
+  const rest = bytes.length - i;
+  if (rest === 3) text += String.fromCharCode(bytes[i]!, bytes[i + 1]!, bytes[i + 2]!);
+  else if (rest === 2) text += String.fromCharCode(bytes[i]!, bytes[i + 1]!);
+  else if (rest === 1) text += String.fromCharCode(bytes[i]!);
   return text;
 }
 
