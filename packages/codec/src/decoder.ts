@@ -4,7 +4,7 @@
  * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 import { SseProtocolError } from './errors.js';
-import type { SseDecoderConfig, SseEvent } from './types.js';
+import type { SseDecoderConfig } from './types.js';
 import { Utf8ChunkDecoder } from './utf8.js';
 
 const LF = 10;
