@@ -215,16 +215,18 @@ export class SseDecoder {
     if (isData(text, start)) this.appendData(text.slice(valueStart(text, start + 5), end));
     else if (isId(text, start)) this.setId(text.slice(valueStart(text, start + 3), end));
     else if (isEvent(text, start)) this.eventType = text.slice(valueStart(text, start + 6), end);
+    else this.processOtherLine(text.slice(start, end));
+  }
+
+  /** A comment, or a line of another field than `data:`, `id:` and `event:` (kept apart: rare, and it keeps processLine small). */
+  private processOtherLine(line: string): void {
+    const colon = line.indexOf(':');
     // "If the line starts with a U+003A COLON character (:): Ignore the line." (we report it)
-    else if (text.charCodeAt(start) === COLON) this.options.onComment?.(text.slice(valueStart(text, start + 1), end));
-    else {
-      const line = text.slice(start, end);
-      const colon = line.indexOf(':');
-      // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
-      // Process the field using the whole line as the field name, and the empty string as the field value."
-      if (colon === -1) this.processField(line, '');
-      else this.processField(line.slice(0, colon), line.slice(valueStart(line, colon + 1)));
-    }
+    if (colon === 0) this.options.onComment?.(line.slice(valueStart(line, 1)));
+    // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
+    // Process the field using the whole line as the field name, and the empty string as the field value."
+    else if (colon === -1) this.processField(line, '');
+    else this.processField(line.slice(0, colon), line.slice(valueStart(line, colon + 1)));
   }
 
   private processField(field: string, value: string): void {
