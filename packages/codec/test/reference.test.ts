@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cutAt, type Decoded, decodeChunks, utf8 } from './helpers.js';
+import { cutAt, cutsOf, type Decoded, decodeChunks, utf8 } from './helpers.js';
 
 /**
  * The WHATWG rules ("9.2.6 Interpreting an event stream") written as plainly as possible, for a
@@ -81,8 +81,6 @@ const stream = fc
     },
   )
   .map((parts) => Uint8Array.from(parts.flatMap((part) => [...part])));
-const cutsOf = (length: number) =>
-  fc.uniqueArray(fc.integer({ min: 0, max: length }), { maxLength: 12 }).map((cuts) => cuts.sort((a, b) => a - b));
 
 describe('SseDecoder against the spec written plainly', () => {
   it('agrees with it on any input, whole or cut anywhere', () => {
