@@ -4,7 +4,7 @@
  * https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 import { SseProtocolError } from './errors.js';
-import type { SseDecoderConfig, SseEvent } from './types.js';
+import type { SseDecoderConfig } from './types.js';
 import { Utf8ChunkDecoder } from './utf8.js';
 
 const LF = 10;
@@ -61,8 +61,6 @@ export class SseDecoder {
   private hasData = false;
   private eventType = '';
   private idBuffer: string;
-  /** The next NUL in the text being processed (its length if none), -1 when not searched yet: see hasNul. */
-  private nextNul = -1;
 
   /** @param options - callbacks and limits, see {@link SseDecoderConfig}. */
   constructor(options: SseDecoderConfig = {}) {
@@ -114,7 +112,6 @@ export class SseDecoder {
   private feedText(text: string): void {
     let position = 0;
     const length = text.length;
-    this.nextNul = -1;
     if (!this.started) {
       this.started = true;
       // "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are present."
@@ -124,10 +121,9 @@ export class SseDecoder {
       this.skipLeadingLF = false;
       if (text.charCodeAt(position) === LF) position++;
     }
-    // Positions of the next CR, LF and colon, searched again only once passed: one scan of the text.
+    // Positions of the next LF and CR, searched again only once passed: one scan of the text for each.
     let nextLF = -1;
     let nextCR = -1;
-    let nextColon = -1;
     while (position < length) {
       if (nextLF < position) nextLF = indexOrEnd(text, '\n', position);
       if (nextCR < position) nextCR = indexOrEnd(text, '\r', position);
@@ -145,20 +141,22 @@ export class SseDecoder {
         this.pendingParts = [];
         this.pendingBlocks = 0;
         this.pendingSize = 0;
-        this.nextNul = -1;
-        this.processLine(line, 0, line.length, line.indexOf(':'));
-        this.nextNul = -1;
-      } else {
-        // The colon of the common field names is where they end; other lines search for it (a blank
-        // line or a bare field name has none).
-        let colon = knownFieldEnd(text, position);
-        if (colon >= lineEnd) colon = -1;
-        else if (text.charCodeAt(colon) !== COLON) {
-          if (nextColon < position) nextColon = indexOrEnd(text, ':', position);
-          colon = nextColon < lineEnd ? nextColon : -1;
-        }
-        this.processLine(text, position, lineEnd, colon);
-      }
+        this.processLine(line, 0, line.length);
+      } else if (lineEnd === position) this.blankLine();
+      else if (
+        !this.hasData &&
+        lineEnd === nextLF &&
+        text.charCodeAt(lineEnd + 1) === LF &&
+        isData(text, position) &&
+        !this.discarding &&
+        lineEnd - position <= this.maxEventSize
+      ) {
+        // The common event, one `data:` line and the blank line after it, in one step.
+        this.lastEventId = this.idBuffer;
+        this.emit(text.slice(valueStart(text, position + 5), lineEnd));
+        position = lineEnd + 2;
+        continue;
+      } else this.processLine(text, position, lineEnd);
       position = lineEnd + 1;
       // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
       // character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE
@@ -206,45 +204,29 @@ export class SseDecoder {
     );
   }
 
-  /** Processes the line `text[start, end)`, whose first colon is at `colon` (-1 for none), in place. */
-  private processLine(text: string, start: number, end: number, colon: number): void {
-    // "If the line is empty (a blank line): Dispatch the event."
-    if (start === end) {
-      if (this.discarding) {
-        this.discarding = false;
-        this.eventType = '';
-        return;
-      }
-      this.dispatch();
-      return;
-    }
+  /** Processes the non-blank line `text[start, end)` in place. */
+  private processLine(text: string, start: number, end: number): void {
     if (this.discarding) return;
     if (end - start + this.data.length > this.maxEventSize) {
       this.startDiscarding(text.slice(start, end));
       return;
     }
+    // The common fields are recognised in place, only their value sliced out.
+    if (isData(text, start)) this.appendData(text.slice(valueStart(text, start + 5), end));
+    else if (isId(text, start)) this.setId(text.slice(valueStart(text, start + 3), end));
+    else if (isEvent(text, start)) this.eventType = text.slice(valueStart(text, start + 6), end);
+    else this.processOtherLine(text.slice(start, end));
+  }
+
+  /** A comment, or a line of another field than `data:`, `id:` and `event:` (kept apart: rare, and it keeps processLine small). */
+  private processOtherLine(line: string): void {
+    const colon = line.indexOf(':');
     // "If the line starts with a U+003A COLON character (:): Ignore the line." (we report it)
-    if (colon === start) {
-      this.options.onComment?.(text.slice(text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end));
-      return;
-    }
-    if (colon === -1) {
-      // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
-      // Process the field using the whole line as the field name, and the empty string as the field value."
-      this.processField(text.slice(start, end), '');
-      return;
-    }
-    // "Let value be the characters after the first colon. If value starts with a U+0020 SPACE
-    // character, remove it from value."
-    const valueStart = text.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1;
-    // Hot path: compare the common field names in place instead of slicing them out.
-    const nameLength = colon - start;
-    if (nameLength === 4 && isData(text, start)) this.appendData(text.slice(valueStart, end));
-    else if (nameLength === 2 && isId(text, start)) {
-      // setId's rule (an id holding NUL is ignored), with one NUL search shared by the chunk's ids.
-      if (!this.hasNul(text, valueStart, end)) this.idBuffer = text.slice(valueStart, end);
-    } else if (nameLength === 5 && isEvent(text, start)) this.eventType = text.slice(valueStart, end);
-    else this.processField(text.slice(start, colon), text.slice(valueStart, end));
+    if (colon === 0) this.options.onComment?.(line.slice(valueStart(line, 1)));
+    // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
+    // Process the field using the whole line as the field name, and the empty string as the field value."
+    else if (colon === -1) this.processField(line, '');
+    else this.processField(line.slice(0, colon), line.slice(valueStart(line, colon + 1)));
   }
 
   private processField(field: string, value: string): void {
@@ -276,15 +258,6 @@ export class SseDecoder {
     }
   }
 
-  /**
-   * Whether `text[start, end)` holds U+0000, searching each text once however many ids it holds
-   * (lines come in order; `nextNul` is reset whenever the text changes).
-   */
-  private hasNul(text: string, start: number, end: number): boolean {
-    if (this.nextNul < start) this.nextNul = indexOrEnd(text, '\0', start);
-    return this.nextNul < end;
-  }
-
   private setId(value: string): void {
     // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to
     // the field value. Otherwise, ignore the field."
@@ -304,7 +277,13 @@ export class SseDecoder {
     }
   }
 
-  private dispatch(): void {
+  /** "If the line is empty (a blank line): Dispatch the event." */
+  private blankLine(): void {
+    if (this.discarding) {
+      this.discarding = false;
+      this.eventType = '';
+      return;
+    }
     // "Set the last event ID string of the event source to the value of the last event ID buffer."
     this.lastEventId = this.idBuffer;
     // "If the data buffer is an empty string, set the data buffer and the event type buffer to the
@@ -316,9 +295,14 @@ export class SseDecoder {
     // "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the
     // last character from the data buffer." (`data` is kept without it: see appendData.)
     const data = this.data;
-    const type = this.eventType.length > 0 ? this.eventType : 'message';
     this.data = '';
     this.hasData = false;
+    this.emit(data);
+  }
+
+  /** Dispatches an event with `data`, the type buffered and the last event id, and resets the type. */
+  private emit(data: string): void {
+    const type = this.eventType.length > 0 ? this.eventType : 'message';
     this.eventType = '';
     this.options.onEvent?.({ type, data, lastEventId: this.lastEventId });
   }
@@ -330,30 +314,28 @@ function indexOrEnd(text: string, search: string, from: number): number {
 }
 
 /**
- * Where the field name starting at `at` ends if it is `data`, `id` or `event`, else `at`: the
- * caller checks for a colon there.
+ * "If value starts with a U+0020 SPACE character, remove it from value": where the value that may
+ * start at `at` (just after the colon) starts.
  */
-function knownFieldEnd(text: string, at: number): number {
-  if (isData(text, at)) return at + 4;
-  if (isId(text, at)) return at + 2;
-  if (isEvent(text, at)) return at + 5;
-  return at;
-}
+const valueStart = (text: string, at: number): number => (text.charCodeAt(at) === SPACE ? at + 1 : at);
 
-// The common field names, compared code by code in place: for a few characters this is several
-// times cheaper than `startsWith` (a builtin call per line, measured on Node 20).
-/** `data` at `at`. */
+// The common field names with their colon, compared code by code in place: for a few characters this
+// is several times cheaper than `startsWith` (a builtin call per line, measured on Node 20).
+/** `data:` at `at`. */
 const isData = (text: string, at: number): boolean =>
   text.charCodeAt(at) === 100 &&
   text.charCodeAt(at + 1) === 97 &&
   text.charCodeAt(at + 2) === 116 &&
-  text.charCodeAt(at + 3) === 97;
-/** `id` at `at`. */
-const isId = (text: string, at: number): boolean => text.charCodeAt(at) === 105 && text.charCodeAt(at + 1) === 100;
-/** `event` at `at`. */
+  text.charCodeAt(at + 3) === 97 &&
+  text.charCodeAt(at + 4) === COLON;
+/** `id:` at `at`. */
+const isId = (text: string, at: number): boolean =>
+  text.charCodeAt(at) === 105 && text.charCodeAt(at + 1) === 100 && text.charCodeAt(at + 2) === COLON;
+/** `event:` at `at`. */
 const isEvent = (text: string, at: number): boolean =>
   text.charCodeAt(at) === 101 &&
   text.charCodeAt(at + 1) === 118 &&
   text.charCodeAt(at + 2) === 101 &&
   text.charCodeAt(at + 3) === 110 &&
-  text.charCodeAt(at + 4) === 116;
+  text.charCodeAt(at + 4) === 116 &&
+  text.charCodeAt(at + 5) === COLON;

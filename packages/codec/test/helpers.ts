@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { SseDecoder, type SseDecoderConfig, type SseEvent } from '../src/index.js';
 
 /** What a decoder reported for one whole stream. */
@@ -29,6 +30,10 @@ export function decodeChunks(chunks: Iterable<Uint8Array | string>, options: Sse
 export function decodeText(text: string, options?: SseDecoderConfig): Decoded {
   return decodeChunks([text], options);
 }
+
+/** Up to 12 cut points inside a byte array of `length`, sorted and unique, for {@link cutAt}. */
+export const cutsOf = (length: number) =>
+  fc.uniqueArray(fc.integer({ min: 0, max: length }), { maxLength: 12 }).map((cuts) => cuts.sort((a, b) => a - b));
 
 /** Cuts `bytes` at the given (sorted, in-range) offsets. */
 export function cutAt(bytes: Uint8Array, offsets: number[]): Uint8Array[] {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encode, type SseEvent, type SseMessage } from '../src/index.js';
-import { cutAt, cutEvery, decodeChunks, utf8 } from './helpers.js';
+import { cutAt, cutEvery, cutsOf, decodeChunks, utf8 } from './helpers.js';
 
 /** Any well-formed string, with line breaks, NUL, BOMs, colons and astral code points made likely. */
 const anyText = fc
@@ -33,10 +33,6 @@ function expectedEvents(messages: SseMessage[]): SseEvent[] {
     return { type: m.event || 'message', data: (m.data ?? '').replace(/\r\n|\r/g, '\n'), lastEventId };
   });
 }
-
-/** Cut points inside a byte array, sorted and unique. */
-const cutsOf = (length: number) =>
-  fc.uniqueArray(fc.integer({ min: 0, max: length }), { maxLength: 12 }).map((cuts) => cuts.sort((a, b) => a - b));
 
 describe('codec properties', () => {
   it('decodes encoded messages back exactly, however the bytes are cut', () => {
