@@ -151,8 +151,7 @@ function labelSet(labels: Labels): string {
   return `{${pairs.join(',')}}`;
 }
 
-const escapeLabel = (value: string): string =>
-  value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const escapeHelp = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
 /** A sample value: integers as is, `+Inf`/`-Inf`/`NaN` spelled as the format does. */
