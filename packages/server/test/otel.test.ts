@@ -32,9 +32,9 @@ describe('observeRegistries', () => {
     expect(open.descriptors.sse_rx_bytes_sent).toEqual({
       unit: 'By',
       description: 'Bytes of encoded messages handed to the connections.',
-      type: 'OBSERVABLE_COUNTER',
+      type: 'counter',
     });
-    expect(open.descriptors.sse_rx_open_streams?.type).toBe('OBSERVABLE_GAUGE');
+    expect(open.descriptors.sse_rx_open_streams?.type).toBe('gauge');
     expect(Object.keys(open.descriptors).some((name) => name.includes('duration'))).toBe(false);
     expect(closed.values['sse_rx_open_streams{registry=a}']).toBe(0);
     expect(closed.values['sse_rx_streams_opened{registry=a}']).toBe(2);
