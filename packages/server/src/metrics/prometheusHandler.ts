@@ -2,9 +2,6 @@ import type { SseNodeRequest, SseNodeResponse } from '../nodeTypes.js';
 import type { StreamRegistry } from '../streamRegistryTypes.js';
 import { checkNames, PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheusText.js';
 
-/** A registry, or several with distinct names. */
-type Registries = StreamRegistry | readonly StreamRegistry[];
-
 /** The answer to a scrape: the text for GET, the head alone for HEAD, 405 for any other method. */
 function scrape(
   registries: readonly StreamRegistry[],
@@ -18,7 +15,7 @@ function scrape(
 }
 
 /** The registries as a checked list: names must differ. */
-function listOf(registries: Registries): readonly StreamRegistry[] {
+function listOf(registries: StreamRegistry | readonly StreamRegistry[]): readonly StreamRegistry[] {
   const list = Array.isArray(registries) ? (registries as readonly StreamRegistry[]) : [registries as StreamRegistry];
   checkNames(list);
   return list;
@@ -51,7 +48,9 @@ function listOf(registries: Registries): readonly StreamRegistry[] {
  * @returns the handler; it never throws (a response that cannot be written is destroyed).
  * @public
  */
-export function prometheusHandler(registries: Registries): (req: SseNodeRequest, res: SseNodeResponse) => void {
+export function prometheusHandler(
+  registries: StreamRegistry | readonly StreamRegistry[],
+): (req: SseNodeRequest, res: SseNodeResponse) => void {
   const list = listOf(registries);
   return (req, res) => {
     const { status, headers, body } = scrape(list, req.method);
@@ -82,7 +81,9 @@ export function prometheusHandler(registries: Registries): (req: SseNodeRequest,
  * @returns the handler.
  * @public
  */
-export function prometheusFetchHandler(registries: Registries): (request: Request) => Response {
+export function prometheusFetchHandler(
+  registries: StreamRegistry | readonly StreamRegistry[],
+): (request: Request) => Response {
   const list = listOf(registries);
   return (request) => {
     const { status, headers, body } = scrape(list, request.method);
