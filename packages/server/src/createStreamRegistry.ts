@@ -89,7 +89,8 @@ const CAP_CHECK_MS = 100;
  * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1,
  * //   bufferedBytes: 0, droppedMessages: 0, closedSlowClients: 0, skippedMessages: 0 }
  * ```
- * @param config - limits, the per-key function and `Retry-After`; see {@link StreamRegistryConfig}.
+ * @param config - limits, the per-key function, `Retry-After` and the name; see {@link StreamRegistryConfig}.
+ * @throws TypeError when `name` is not a string.
  * @returns the registry, to pass as the `registry` option of the sinks.
  * @public
  */
@@ -99,6 +100,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   const retryAfterMs = config.retryAfterMs ?? 5000;
   const maxBufferedBytes = config.maxBufferedBytes ?? Infinity;
   const name = config.name ?? 'default';
+  if (typeof name !== 'string') throw new TypeError(`name must be a string (the registry label), got ${typeof name}.`);
   const open = new Set<Tracked>();
   const perKey = new Map<string, number>();
   const count = new BehaviorSubject(0);

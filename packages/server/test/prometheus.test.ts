@@ -299,6 +299,9 @@ describe('prometheusHandler', () => {
   });
 
   it('refuses two registries with one name, naming the fix', () => {
+    expect(() => createStreamRegistry({ name: 42 as unknown as string })).toThrow(
+      'name must be a string (the registry label), got number.',
+    );
     expect(() => prometheusHandler([createStreamRegistry(), createStreamRegistry()])).toThrow(
       "Two registries are named 'default': give each its own createStreamRegistry({ name })",
     );
