@@ -72,7 +72,9 @@ const CAP_CHECK_MS = 100;
  * With `maxBufferedBytes`, the bytes held for all streams together are bounded too: every 100 ms
  * the registry adds them up and, past the bound, closes the streams holding the most first.
  *
- * `metrics()` is a snapshot computed on call: nothing is counted on the write path.
+ * `metrics()` is a snapshot computed on call: on the write path each stream only adds to two numbers
+ * of its own (messages and bytes written). `prometheus()` is the same in the Prometheus text format
+ * (see `prometheusHandler`), labelled `registry="<name>"`; `streams()` lists the open streams.
  *
  * @example
  * ```ts
@@ -86,8 +88,8 @@ const CAP_CHECK_MS = 100;
  *   server.close();
  * });
  * registry.metrics();
- * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1,
- * //   bufferedBytes: 0, droppedMessages: 0, closedSlowClients: 0, skippedMessages: 0 }
+ * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1, bufferedBytes: 0,
+ * //   droppedMessages: 0, closedSlowClients: 0, skippedMessages: 0, sentMessages: 12, sentBytes: 348, ... }
  * ```
  * @param config - limits, the per-key function, `Retry-After` and the name; see {@link StreamRegistryConfig}.
  * @throws TypeError when `name` is not a string.
