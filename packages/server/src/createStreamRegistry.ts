@@ -2,7 +2,9 @@ import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { SseShutdownError, SseSlowClientError } from './errors.js';
 import { readLastEventId, type SseRequest } from './readLastEventId.js';
-import { ADMIT, type Admission, type Admit, type Refusal, type TrackedStream } from './sinks/admission.js';
+import { monotonicMs, type OpenStream, RegistryTotals, streamSnapshot } from './metrics/registryTotals.js';
+import { prometheusText } from './metrics/prometheusText.js';
+import { ADMIT, type Admission, type Admit, type Refusal } from './sinks/admission.js';
 import type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
 
 /**
@@ -42,7 +44,15 @@ export interface StreamRegistryConfig {
    * @default 5000 ('Retry-After: 5' to 'Retry-After: 10')
    */
   retryAfterMs?: number;
+  /**
+   * The registry's name: the value of the `registry` label on its Prometheus series, so that several
+   * registries can be served from one process (their names must differ).
+   * @default 'default'
+   */
+  name?: string;
 }
+
+type Tracked = Admission & OpenStream;
 
 /** How often a registry with `maxBufferedBytes` adds up what its streams hold. */
 const CAP_CHECK_MS = 100;
@@ -62,7 +72,9 @@ const CAP_CHECK_MS = 100;
  * With `maxBufferedBytes`, the bytes held for all streams together are bounded too: every 100 ms
  * the registry adds them up and, past the bound, closes the streams holding the most first.
  *
- * `metrics()` is a snapshot computed on call: nothing is counted on the write path.
+ * `metrics()` is a snapshot computed on call: on the write path each stream only adds to two numbers
+ * of its own (messages and bytes written). `prometheus()` is the same in the Prometheus text format
+ * (see `prometheusHandler`), labelled `registry="<name>"`; `streams()` lists the open streams.
  *
  * @example
  * ```ts
@@ -76,10 +88,11 @@ const CAP_CHECK_MS = 100;
  *   server.close();
  * });
  * registry.metrics();
- * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1,
- * //   bufferedBytes: 0, droppedMessages: 0, closedSlowClients: 0, skippedMessages: 0 }
+ * // { openStreams: 0, openedStreams: 3, refusedStreams: 0, resumedStreams: 1, bufferedBytes: 0,
+ * //   droppedMessages: 0, closedSlowClients: 0, skippedMessages: 0, sentMessages: 12, sentBytes: 348, ... }
  * ```
- * @param config - limits, the per-key function and `Retry-After`; see {@link StreamRegistryConfig}.
+ * @param config - limits, the per-key function, `Retry-After` and the name; see {@link StreamRegistryConfig}.
+ * @throws TypeError when `name` is not a string.
  * @returns the registry, to pass as the `registry` option of the sinks.
  * @public
  */
@@ -88,17 +101,12 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   const maxPerKey = config.maxStreamsPerKey ?? Infinity;
   const retryAfterMs = config.retryAfterMs ?? 5000;
   const maxBufferedBytes = config.maxBufferedBytes ?? Infinity;
-  const open = new Set<Admission & { stream?: TrackedStream }>();
+  const name = config.name ?? 'default';
+  if (typeof name !== 'string') throw new TypeError(`name must be a string (the registry label), got ${typeof name}.`);
+  const open = new Set<Tracked>();
   const perKey = new Map<string, number>();
   const count = new BehaviorSubject(0);
-  const totals = {
-    openedStreams: 0,
-    refusedStreams: 0,
-    resumedStreams: 0,
-    droppedMessages: 0,
-    closedSlowClients: 0,
-    skippedMessages: 0,
-  };
+  const totals = new RegistryTotals();
   let shuttingDown: Promise<void> | undefined;
   let allClosed: (() => void) | undefined;
   // Set by shutdown: the last message for a stream, with its own jittered retry.
@@ -109,7 +117,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   // Over maxBufferedBytes, closes the streams holding the most until the rest fit.
   const enforceCap = () => {
     let total = 0;
-    const holding: Array<{ bytes: number; admission: Admission & { stream?: TrackedStream } }> = [];
+    const holding: Array<{ bytes: number; admission: Tracked }> = [];
     for (const admission of open) {
       const bytes = admission.stream?.pump.queue.heldBytes ?? 0;
       total += bytes;
@@ -120,7 +128,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     for (const { bytes, admission } of holding) {
       if (total <= maxBufferedBytes) break;
       total -= bytes;
-      totals.closedSlowClients++;
+      totals.slowClientsByPolicy.maxBufferedBytes++;
       admission.stream!.destroy(new SseSlowClientError(maxBufferedBytes, 'maxBufferedBytes'));
       admission.release();
     }
@@ -138,7 +146,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
   };
 
   const refuse = (status: 429 | 503, message: string): Refusal => {
-    totals.refusedStreams++;
+    totals.refusedByStatus[status]++;
     const retryAfter = String(Math.max(1, Math.ceil(nextWaitMs() / 1000)));
     return {
       status,
@@ -162,22 +170,27 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     if (key !== undefined && keyed >= maxPerKey) return refuse(429, 'Too many streams for this client');
     if (key !== undefined) perKey.set(key, keyed + 1);
     totals.openedStreams++;
-    if (request && readLastEventId(request) !== undefined) totals.resumedStreams++;
+    const resumed = request !== undefined && readLastEventId(request) !== undefined;
+    if (resumed) totals.resumedStreams++;
     let released = false;
-    const admission: Admission & { stream?: TrackedStream } = {
+    const admission: Tracked = {
+      openedAt: monotonicMs(),
+      key,
+      resumed,
       attach(stream) {
         admission.stream = stream;
         // Shutdown started while this stream was being set up (by its own source, say): end it too.
-        if (lastMessage) stream.pump.end(lastMessage());
+        if (lastMessage) endForShutdown(admission);
       },
       // A stream the cap already closed (and released) may still trip its own bound before it is gone: counted once.
-      slowClient: () => void (released || totals.closedSlowClients++),
+      slowClient: () => void (released || totals.slowClientsByPolicy.close++),
+      reset: (data) => totals.reset(data),
+      failed: (status, sentAs) => totals.failed(status, sentAs),
       release() {
         if (released) return;
         released = true;
         open.delete(admission);
-        totals.droppedMessages += admission.stream?.pump.queue.dropped ?? 0;
-        totals.skippedMessages += admission.stream?.pump.skipped ?? 0;
+        totals.closed(admission, monotonicMs());
         if (key !== undefined) {
           const left = perKey.get(key)! - 1;
           if (left === 0) perKey.delete(key);
@@ -194,6 +207,12 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     return admission;
   };
 
+  // Sends the stream its last message and ends it.
+  const endForShutdown = (admission: Tracked) => {
+    totals.shutdownCloses.ended++;
+    admission.stream!.pump.end(lastMessage!());
+  };
+
   const shutdown = (options: ShutdownConfig = {}): Promise<void> => {
     shuttingDown ??= new Promise<void>((resolve) => {
       const retryMs = options.retryMs ?? 1000;
@@ -202,6 +221,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
       const deadlineMs = options.deadlineMs ?? 10_000;
       const timer = setTimeout(() => {
         for (const admission of [...open]) {
+          totals.shutdownCloses.destroyed++;
           admission.stream?.destroy(new SseShutdownError(deadlineMs));
           admission.release();
         }
@@ -213,7 +233,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
       };
       nextWaitMs = () => retryMs + Math.floor(Math.random() * jitterMs);
       lastMessage = () => ({ ...options.message, retry: nextWaitMs() });
-      for (const admission of [...open]) admission.stream?.pump.end(lastMessage());
+      for (const admission of [...open]) if (admission.stream) endForShutdown(admission);
       if (open.size === 0) allClosed();
     });
     return shuttingDown;
@@ -221,17 +241,13 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
 
   const registry: StreamRegistry & { [ADMIT]: Admit } = {
     [ADMIT]: admitStream,
-    metrics(): StreamMetrics {
-      let bufferedBytes = 0;
-      let dropped = totals.droppedMessages;
-      let skipped = totals.skippedMessages;
-      for (const { stream } of open) {
-        bufferedBytes += stream?.pump.queue.bufferedBytes ?? 0;
-        dropped += stream?.pump.queue.dropped ?? 0;
-        skipped += stream?.pump.skipped ?? 0;
-      }
-      return { openStreams: open.size, ...totals, droppedMessages: dropped, skippedMessages: skipped, bufferedBytes };
+    name,
+    metrics: (): StreamMetrics => totals.snapshot(open, open.size, monotonicMs()),
+    streams: () => {
+      const now = monotonicMs();
+      return [...open].map((stream) => streamSnapshot(stream, now));
     },
+    prometheus: () => prometheusText([registry]),
     openStreams$: count.pipe(distinctUntilChanged()) as Observable<number>,
     get closing() {
       return shuttingDown !== undefined;

@@ -29,5 +29,12 @@ export type { EventStore, ResetData, ResetReason } from './stores/eventStore.js'
 export { resetMessage } from './stores/resetMessage.js';
 export { clientDemand, type SseDemand } from './demand.js';
 export { STREAM_READY } from './streamReady.js';
-export type { ShutdownConfig, StreamMetrics, StreamRegistry } from './streamRegistryTypes.js';
+export type {
+  DurationHistogram,
+  ShutdownConfig,
+  StreamMetrics,
+  StreamRegistry,
+  StreamSnapshot,
+} from './streamRegistryTypes.js';
 export { isSseError, SseError, type SseMessage } from 'sse-rx-codec';
+export { prometheusFetchHandler, prometheusHandler } from './metrics/prometheusHandler.js';

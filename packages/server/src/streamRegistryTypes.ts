@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import type { ResetReason } from './stores/eventStore.js';
 
 /**
  * Options of {@link StreamRegistry.shutdown}.
@@ -40,6 +41,8 @@ export interface StreamMetrics {
   openedStreams: number;
   /** Streams refused (over a limit, or during shutdown). */
   refusedStreams: number;
+  /** `refusedStreams` by the status of the answer: 429 over `maxStreamsPerKey`, 503 over `maxStreams` or during shutdown. */
+  refusedByStatus: Record<429 | 503, number>;
   /** Streams whose request carried a `Last-Event-ID` (header or `lastEventId` query). */
   resumedStreams: number;
   /** Bytes waiting in the write queues of the open streams (socket buffers not included). */
@@ -50,6 +53,68 @@ export interface StreamMetrics {
   closedSlowClients: number;
   /** Messages skipped because the codec refuses them (each reported to the sink's `onError`), over all streams. */
   skippedMessages: number;
+  /** Messages (events, comments, heartbeats, retry hints) handed to the connections, over all streams. */
+  sentMessages: number;
+  /** Bytes of those messages, encoded. */
+  sentBytes: number;
+  /** `droppedMessages` by the policy that dropped them. */
+  droppedByPolicy: Record<'drop-oldest' | 'drop-newest', number>;
+  /**
+   * `closedSlowClients` by what closed them: a stream's own `'close'` policy (`backpressure.maxBufferBytes`)
+   * or the registry's `maxBufferedBytes`.
+   */
+  slowClientsByPolicy: Record<'close' | 'maxBufferedBytes', number>;
+  /** `event: reset` messages sent (see `resetMessage`), by reason; a reason no store sends is counted as `'other'`. */
+  resets: Record<ResetReason | 'other', number>;
+  /**
+   * Source errors by HTTP status: `http` those answered with the status before the stream started,
+   * `event` those sent as `event: error` (keys are the statuses, e.g. `{ http: { 401: 2 }, event: { 500: 1 } }`).
+   */
+  errors: Record<'http' | 'event', Record<number, number>>;
+  /** Streams closed by `shutdown`: `ended` got the last message, `destroyed` were still open at the deadline. */
+  shutdownCloses: Record<'ended' | 'destroyed', number>;
+  /** Age of the oldest open stream in seconds; 0 without streams. */
+  oldestStreamSeconds: number;
+  /** How long the closed streams were open, as a histogram; see {@link DurationHistogram}. */
+  streamDurations: DurationHistogram;
+}
+
+/**
+ * How long closed streams were open, in buckets.
+ * @public
+ */
+export interface DurationHistogram {
+  /** The upper bounds of the buckets in seconds, ascending (a last `+Inf` bucket is implied). */
+  bounds: readonly number[];
+  /** How many streams lasted at most each bound (cumulative; one more entry for `+Inf`, equal to `count`). */
+  counts: number[];
+  /** The durations added up, in seconds. */
+  sum: number;
+  /** How many streams closed. */
+  count: number;
+}
+
+/**
+ * One open stream of a {@link StreamRegistry}, as {@link StreamRegistry.streams} sees it now.
+ * @public
+ */
+export interface StreamSnapshot {
+  /** Seconds since the stream was let in. */
+  ageSeconds: number;
+  /** The registry's `key` for its request, if any. */
+  key: string | undefined;
+  /** True when its request carried a `Last-Event-ID`. */
+  resumed: boolean;
+  /** Messages handed to its connection. */
+  sentMessages: number;
+  /** Bytes of those messages. */
+  sentBytes: number;
+  /** Bytes waiting in its write queue. */
+  bufferedBytes: number;
+  /** Bytes the process holds for it: its queue plus what Node still holds for the response. */
+  heldBytes: number;
+  /** Messages its drop policy discarded. */
+  droppedMessages: number;
 }
 
 /**
@@ -57,8 +122,14 @@ export interface StreamMetrics {
  * @public
  */
 export interface StreamRegistry {
+  /** The registry's name, the `registry` label of its Prometheus series (see `StreamRegistryConfig.name`). */
+  readonly name: string;
   /** Counts as of now; cheap enough to call from a `/metrics` route or an `interval`. */
   metrics(): StreamMetrics;
+  /** Every open stream's figures as of now (one entry per stream: for debugging, not for a time series). */
+  streams(): StreamSnapshot[];
+  /** {@link StreamRegistry.metrics} in the Prometheus text format 0.0.4; see `prometheusHandler` to serve it. */
+  prometheus(): string;
   /** The number of open streams: the current one on subscription, then each change; completes after shutdown. */
   readonly openStreams$: Observable<number>;
   /** True once `shutdown` was called: new streams are refused with 503. */

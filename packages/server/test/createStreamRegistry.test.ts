@@ -34,7 +34,7 @@ describe('createStreamRegistry', () => {
     const a = client(url, { 'last-event-id': '3' });
     const b = client(url);
     await Promise.all([a.opened, b.opened]);
-    expect(registry.metrics()).toEqual({
+    expect(registry.metrics()).toMatchObject({
       openStreams: 2,
       openedStreams: 2,
       refusedStreams: 0,
@@ -160,6 +160,7 @@ describe('createStreamRegistry', () => {
     }
     await until(() => registry.metrics().openStreams === 1);
     expect(registry.metrics().closedSlowClients).toBe(2);
+    expect(registry.metrics().slowClientsByPolicy).toEqual({ close: 0, maxBufferedBytes: 2 });
     source.next({ data: 'last' });
     source.complete();
     expect((await reader).endsWith('data: last\n\n')).toBe(true);
@@ -189,8 +190,13 @@ describe('createStreamRegistry', () => {
     const started = Date.now();
     await registry.shutdown({ deadlineMs: 200 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(registry.metrics()).toMatchObject({ openStreams: 0, bufferedBytes: 0 });
+    expect(registry.metrics()).toMatchObject({
+      openStreams: 0,
+      bufferedBytes: 0,
+      shutdownCloses: { ended: 1, destroyed: 1 },
+    });
     expect(registry.metrics().droppedMessages).toBeGreaterThan(0);
+    expect(registry.metrics().droppedByPolicy['drop-oldest']).toBe(registry.metrics().droppedMessages);
     socket.destroy();
   });
 

@@ -16,8 +16,16 @@ export interface Refusal {
   readonly body: string;
 }
 
+/** What a pump tells the registry about its stream, for the metrics. */
+export interface StreamTracker {
+  /** An `event: reset` message (with its data) went to the connection. */
+  reset(data: string | undefined): void;
+  /** The source failed: answered with an HTTP status before the stream started, or as `event: error`. */
+  failed(status: number, sentAs: 'http' | 'event'): void;
+}
+
 /** A stream let in: attach its pump once running, release it once closed (idempotent). */
-export interface Admission {
+export interface Admission extends StreamTracker {
   attach(stream: TrackedStream): void;
   slowClient(): void;
   release(): void;

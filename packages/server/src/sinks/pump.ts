@@ -4,6 +4,7 @@ import { type SseDemand, withDemand } from '../demand.js';
 import { SseInvalidMessageError, SseSlowClientError } from '../errors.js';
 import type { SseRequest } from '../readLastEventId.js';
 import { STREAM_READY } from '../streamReady.js';
+import type { StreamTracker } from './admission.js';
 import { encodeFrame } from './encodeFrame.js';
 import { errorBody, type SettledError, type SseErrorInfo } from './errorBody.js';
 import { DEFAULT_HEAD_TIMEOUT_MS } from './responseConfig.js';
@@ -105,6 +106,7 @@ export class Pump implements SseDemand {
     private readonly connection: SinkConnection,
     private readonly config: PumpConfig = {},
     private readonly request?: SseRequest,
+    private readonly tracker?: StreamTracker,
   ) {
     this.queue = new WriteQueue(connection, config.backpressure, this);
     if (connection.open) this.held = [];
@@ -173,6 +175,7 @@ export class Pump implements SseDemand {
     const answer = errorBody(error, this.config.mapError);
     const { connection } = this;
     if (this.held !== undefined && connection.reject) {
+      this.tracker?.failed(answer.status, 'http');
       this.held = undefined;
       this.clearHeadTimer();
       this.ending = this.ended = true;
@@ -180,6 +183,7 @@ export class Pump implements SseDemand {
       connection.reject(answer.status, JSON.stringify(httpBody(answer)), headers);
       return;
     }
+    this.tracker?.failed(answer.status, 'event');
     try {
       if (!this.openHead() || !this.push(encodeFrame({ event: 'error', data: JSON.stringify(eventBody(answer)) })))
         return;
@@ -268,6 +272,8 @@ export class Pump implements SseDemand {
       this.report(new SseInvalidMessageError(message, error));
       return;
     }
+    // A store's `event: reset` (see resetMessage), counted by reason in the registry's metrics.
+    if (this.tracker !== undefined && message.event === 'reset') this.tracker.reset(message.data);
     const { held } = this;
     if (held !== undefined && isControl(message) && this.heldBytes + frame.byteLength <= this.queue.maxBufferBytes) {
       held.push(frame);

@@ -157,7 +157,7 @@ class NodeConnection implements SinkConnection {
       if (!res.socket) socket.on('close', this.detach);
       streaming.add(socket);
     }
-    this.pump = new Pump(source$, this, config, this.req);
+    this.pump = new Pump(source$, this, config, this.req, this.admission);
     this.admission?.attach({ pump: this.pump, destroy: () => this.res.destroy() });
   }
 

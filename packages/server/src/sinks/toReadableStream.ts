@@ -90,6 +90,7 @@ export function eventStream(
           } satisfies SinkConnection,
           config,
           head?.request,
+          admission,
         );
         admission?.attach({
           pump: running,

@@ -68,7 +68,12 @@ export class WriteQueue {
   dropped = 0;
   /** Bytes waiting in the queue (not counting the target's `writableLength`). */
   bufferedBytes = 0;
-  private readonly policy: NonNullable<BackpressureConfig['policy']>;
+  /** Frames handed to the target so far. */
+  sentFrames = 0;
+  /** Bytes handed to the target so far. */
+  sentBytes = 0;
+  /** The policy in force. */
+  readonly policy: NonNullable<BackpressureConfig['policy']>;
   private readonly frames: Uint8Array[] = [];
   private head = 0;
   private full = false;
@@ -143,6 +148,8 @@ export class WriteQueue {
   }
 
   private write(frame: Uint8Array): void {
+    this.sentFrames++;
+    this.sentBytes += frame.byteLength;
     this.full = !this.target.write(frame, this.onFlushed);
   }
 
