@@ -13,21 +13,27 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
 
+  // The first connections of ?cut streams, until GET /cut breaks them (once the page has its two events:
+  // a cut on a timer could drop bytes Chromium had not read yet, and the client resumed from nothing).
+  const cuttable = new Set<{ destroy(): unknown }>();
+
   beforeAll(async () => {
     const script = await bundleClient();
     server = await startServer((req, res, index) => {
-      if (req.url === '/client.js') {
+      if (req.url === '/cut') {
+        for (const stream of cuttable) stream.destroy();
+        cuttable.clear();
+        res.writeHead(204).end();
+      } else if (req.url === '/client.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' });
         res.end(script);
       } else if (req.url?.startsWith('/events')) {
         openStream(res);
-        // Two events from Last-Event-ID on; with ?cut, the first connection then breaks.
+        // Two events from Last-Event-ID on; with ?cut, the first connection then breaks at GET /cut.
         const from = Number(req.headers['last-event-id'] ?? 0);
         res.write(`retry: 20\n\n`);
         for (let id = from + 1; id <= from + 2; id++) res.write(`id: ${id}\nevent: tick\ndata: {"n":${id}}\n\n`);
-        // A cut, not an end: the connection closes mid-body (no chunked terminator), after the bytes written
-        // (a destroy could drop bytes Chromium had not read yet, and the client resumed from nothing).
-        if (from === 0 && req.url.includes('cut')) res.socket?.end();
+        if (from === 0 && req.url.includes('cut')) cuttable.add(res);
       } else {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end(`<!doctype html><title>t${index}</title><script src="/client.js"></script>`);
@@ -91,6 +97,7 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
           .subscribe({
             next: (e) => {
               events.push({ n: e.data.n, id: e.lastEventId });
+              if (events.length === 2) void fetch('/cut');
               if (events.length === 4) {
                 subscription.unsubscribe();
                 resolve();
@@ -114,6 +121,8 @@ describe.skipIf(!hasChromium)('sse-rx-client in Chromium', () => {
   it('reconnects at once when the browser is back online (real online event via context.setOffline), not after the 60 s backoff', async () => {
     const page = await subscribeInPage('/events?cut&online', 'retryNow: backOnline()');
     try {
+      await until(page, ({ received }) => received.length === 2, 'events 1 and 2');
+      await fetch(new URL('/cut', server.url));
       await until(page, ({ states }) => states.at(-1) === 'reconnecting', 'the 60 s retry delay');
       await browser.context.setOffline(true);
       await browser.context.setOffline(false);
