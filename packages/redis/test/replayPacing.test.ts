@@ -1,9 +1,9 @@
-import { SseDecoder } from 'sse-rx-codec';
 import { toReadableStream } from 'sse-rx-server';
 import { describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/index.js';
 import { append, useRedisSuite } from './helpers.js';
 import { redisServerAvailable } from './redisServer.js';
+import { readNumbers } from '../../../test/support/readNumbers.js';
 
 const TEXT = 'Grüße aus Köln, 東京の天気は晴れ, ça va 👍 '.repeat(20);
 
@@ -30,14 +30,6 @@ describe.skipIf(!redisServerAvailable)('a Redis replay is paced by the client co
       if (sent > 256 * 1024) break;
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    const numbers: number[] = [];
-    const decoder = new SseDecoder({ onEvent: (event) => numbers.push(Number.parseInt(event.data, 10)) });
-    for (let reads = 0; numbers.length < count && reads < 100_000; reads++) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      decoder.feed(value);
-    }
-    await reader.cancel();
-    expect(numbers).toEqual(Array.from({ length: count }, (_, n) => n));
+    expect(await readNumbers(reader, count)).toEqual(Array.from({ length: count }, (_, n) => n));
   });
 });

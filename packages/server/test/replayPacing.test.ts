@@ -3,6 +3,7 @@ import { SseDecoder } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore, readLastEventId, sendEvents, toReadableStream, type EventStore } from '../src/index.js';
 import { listen, until, type TestServer } from './helpers.js';
+import { readNumbers } from '../../../test/support/readNumbers.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -74,14 +75,6 @@ describe('a replay is paced by the client connection', () => {
     const reader = toReadableStream(store.stream(first), { backpressure: { maxBufferBytes: BOUND } }).getReader();
     // Nothing is read for a while: the replay must wait for the reader, not fill the bound.
     await timerTurns(20);
-    const numbers: number[] = [];
-    const decoder = new SseDecoder({ onEvent: (event) => numbers.push(Number.parseInt(event.data, 10)) });
-    for (let reads = 0; numbers.length < count && reads < 100_000; reads++) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      decoder.feed(value);
-    }
-    await reader.cancel();
-    expect(numbers).toEqual(Array.from({ length: count }, (_, n) => n));
+    expect(await readNumbers(reader, count)).toEqual(Array.from({ length: count }, (_, n) => n));
   });
 });
