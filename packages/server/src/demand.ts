@@ -36,14 +36,14 @@ export interface SseDemand {
   whenReady(listener: () => void): () => void;
 }
 
+/** Calls `listener` one macrotask later (so I/O can run first); returns a function that cancels the call. */
+export function nextTask(listener: () => void): () => void {
+  const timer = setTimeout(listener, 0);
+  return () => clearTimeout(timer);
+}
+
 /** A demand with no sink behind it: always ready, and `whenReady` waits one macrotask so I/O can run. */
-const UNPACED: SseDemand = {
-  ready: true,
-  whenReady(listener) {
-    const timer = setTimeout(listener, 0);
-    return () => clearTimeout(timer);
-  },
-};
+const UNPACED: SseDemand = { ready: true, whenReady: nextTask };
 
 let current: SseDemand | undefined;
 

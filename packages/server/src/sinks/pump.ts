@@ -1,6 +1,6 @@
 import { Subscription, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { type SseDemand, withDemand } from '../demand.js';
+import { nextTask, type SseDemand, withDemand } from '../demand.js';
 import { SseInvalidMessageError, SseSlowClientError } from '../errors.js';
 import type { SseRequest } from '../readLastEventId.js';
 import { STREAM_READY } from '../streamReady.js';
@@ -129,10 +129,7 @@ export class Pump implements SseDemand {
 
   /** Calls `listener` in a later task once the queue is empty; returns a function that cancels the call. */
   whenReady(listener: () => void): () => void {
-    if (this.queue.empty) {
-      const timer = setTimeout(listener, 0);
-      return () => clearTimeout(timer);
-    }
+    if (this.queue.empty) return nextTask(listener);
     this.waiting ??= [];
     this.waiting.push(listener);
     return () => {

@@ -143,8 +143,9 @@ export class WriteQueue {
   // frame leave room for one more of its size in the queue (the newest frame always has a place);
   // a target that holds nothing takes any frame.
   private fits(frame: Uint8Array): boolean {
+    if (!this.target.callsOnFlushed) return true;
     const held = this.target.writableLength ?? 0;
-    return !this.target.callsOnFlushed || held === 0 || held + 2 * frame.byteLength <= this.maxBufferBytes;
+    return held === 0 || held + 2 * frame.byteLength <= this.maxBufferBytes;
   }
 
   private write(frame: Uint8Array): void {
