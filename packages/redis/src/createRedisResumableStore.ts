@@ -3,6 +3,7 @@ import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore, FoundStream, ResumableStore } from 'sse-rx-server';
 import { createRedisStore, type RedisStore, type RedisStoreConfig } from './createRedisStore.js';
 import type { RedisClient } from './redisClient.js';
+import { siblingKey } from './siblingKey.js';
 
 /**
  * Options of {@link createRedisResumableStore}.
@@ -50,7 +51,8 @@ const STATE = /^(running|ended):(\d+)(?::(.+))?$/;
 export function createRedisResumableStore(config: RedisResumableStoreConfig): ResumableStore {
   const { redis, prefix = 'sse-rx:resumable:', readLoop = {} } = config;
   const streamKey = (streamId: string): string => `${prefix}{${streamId}}`;
-  const stateKey = (streamId: string): string => `${streamKey(streamId)}:state`;
+  // The stream's bookkeeping key, in its cluster slot: `<prefix>{<id>}:state`.
+  const stateKey = (streamId: string): string => siblingKey(streamKey(streamId), 'state');
   const storeOf = (streamId: string): RedisStore =>
     // The producer's own bound keeps the stream small: no trimming, and every client may replay it all.
     createRedisStore({ ...readLoop, redis, stream: streamKey(streamId), maxEvents: Infinity, maxReplay: Infinity });
