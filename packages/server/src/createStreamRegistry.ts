@@ -186,6 +186,7 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
       slowClient: () => void (released || totals.slowClientsByPolicy.close++),
       reset: (data) => totals.reset(data),
       failed: (status, sentAs) => totals.failed(status, sentAs),
+      meter: totals.meter,
       release() {
         if (released) return;
         released = true;

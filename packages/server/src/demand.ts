@@ -72,13 +72,77 @@ export function clientDemand(): SseDemand {
   return current ?? UNPACED;
 }
 
-/** Runs `subscribe` (a sink subscribing to its source) with `demand` as the one {@link clientDemand} gives. */
-export function withDemand<T>(demand: SseDemand, subscribe: () => T): T {
+/**
+ * What a store tells the registry whose stream it serves (see {@link clientMeter}), for the
+ * metrics `replayedEvents` and `storeLag` (`sse_rx_replayed_events`, `sse_rx_store_lag_seconds`).
+ * One meter per registry: a store serving many streams of one registry may report an event's lag
+ * once to it.
+ *
+ * @example
+ * ```ts
+ * import { Observable } from 'rxjs';
+ * import { clientMeter, type SseMessage } from 'sse-rx-server';
+ * // A store of your own, serving a client that resumes after `missed`:
+ * const resume = (missed: SseMessage[]) =>
+ *   new Observable<SseMessage>((subscriber) => {
+ *     clientMeter()?.replayed(missed.length); // read while subscribing; undefined without a registry
+ *     for (const message of missed) subscriber.next(message);
+ *   });
+ * ```
+ * @public
+ */
+export interface SseStoreMeter {
+  /**
+   * The store replayed (or is replaying) `events` events to a client that resumed with a
+   * `Last-Event-ID`: 0 when it missed nothing. Not called for a client that got a reset.
+   * @throws TypeError when `events` is not a whole number >= 0.
+   */
+  replayed(events: number): void;
+  /**
+   * The store delivered a live event `lagMs` milliseconds after it was appended (a negative lag,
+   * from clocks apart, counts as 0).
+   * @throws TypeError when `lagMs` is not a finite number.
+   */
+  lagged(lagMs: number): void;
+}
+
+let currentMeter: SseStoreMeter | undefined;
+
+/**
+ * The meter of the registry counting the client whose sink is subscribing to its source right now
+ * (see {@link SseStoreMeter}), or `undefined` when its sink has no `registry` or when called
+ * anywhere else: read it synchronously while subscribed, like {@link clientDemand}. Without a
+ * registry a store does nothing more than this call.
+ *
+ * @example
+ * ```ts
+ * import { defer, of } from 'rxjs';
+ * import { clientMeter } from 'sse-rx-server';
+ * const source$ = defer(() => {
+ *   clientMeter()?.replayed(0); // a resume that missed nothing
+ *   return of({ data: 'live' });
+ * });
+ * ```
+ * @returns the registry's meter, or `undefined`.
+ * @public
+ */
+export function clientMeter(): SseStoreMeter | undefined {
+  return currentMeter;
+}
+
+/**
+ * Runs `subscribe` (a sink subscribing to its source) with `demand` as the one {@link clientDemand}
+ * gives, and `meter` (its registry's, if any) as the one {@link clientMeter} gives.
+ */
+export function withDemand<T>(demand: SseDemand, subscribe: () => T, meter?: SseStoreMeter): T {
   const outer = current;
+  const outerMeter = currentMeter;
   current = demand;
+  currentMeter = meter;
   try {
     return subscribe();
   } finally {
     current = outer;
+    currentMeter = outerMeter;
   }
 }

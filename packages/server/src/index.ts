@@ -27,10 +27,10 @@ export type { BackpressureConfig } from './sinks/writeQueue.js';
 export { createMemoryStore, type MemoryStoreConfig } from './stores/createMemoryStore.js';
 export type { EventStore, ResetData, ResetReason } from './stores/eventStore.js';
 export { resetMessage } from './stores/resetMessage.js';
-export { clientDemand, type SseDemand } from './demand.js';
+export { clientDemand, clientMeter, type SseDemand, type SseStoreMeter } from './demand.js';
 export { STREAM_READY } from './streamReady.js';
 export type {
-  DurationHistogram,
+  HistogramSnapshot,
   ShutdownConfig,
   StreamMetrics,
   StreamRegistry,

@@ -15,8 +15,9 @@ import type { StreamRegistry } from './streamRegistryTypes.js';
  * write path. Instruments are named like the Prometheus series without `_total` (an OpenTelemetry
  * Prometheus exporter adds it back to counters), e.g. `sse_rx_messages_sent` (a counter),
  * `sse_rx_open_streams` (a gauge), each with the attribute `registry` and the series' own labels
- * (`policy`, `reason`, `status`, `sent_as`, `kind`). The stream duration histogram is exported by
- * Prometheus only: OpenTelemetry has no observable histogram.
+ * (`policy`, `reason`, `status`, `sent_as`, `kind`). The histograms (stream durations, replayed
+ * events, store lag) are exported by Prometheus only: OpenTelemetry has no observable histogram;
+ * the store lag is also the gauge `sse_rx_store_last_lag_seconds`.
  *
  * @example
  * ```ts

@@ -75,22 +75,42 @@ export interface StreamMetrics {
   shutdownCloses: Record<'ended' | 'destroyed', number>;
   /** Age of the oldest open stream in seconds; 0 without streams. */
   oldestStreamSeconds: number;
-  /** How long the closed streams were open, as a histogram; see {@link DurationHistogram}. */
-  streamDurations: DurationHistogram;
+  /** How long the closed streams were open, in seconds; see {@link HistogramSnapshot}. */
+  streamDurations: HistogramSnapshot;
+  /**
+   * How many events a store replayed to each resuming stream (a request with a `Last-Event-ID` the
+   * store could serve; a reset is counted in `resets` instead), as the store reports it through
+   * `clientMeter()`: the stores of sse-rx (memory, Redis, and the resumable stores built on them) do.
+   */
+  replayedEvents: HistogramSnapshot;
+  /**
+   * How late a store delivered live events to this registry's streams, in seconds from the append
+   * (for the Redis store, the time of the `XADD` id), once per event and registry.
+   */
+  storeLag: HistogramSnapshot;
+  /** The `storeLag` of the latest event a store delivered, in seconds; 0 before the first. */
+  lastStoreLagSeconds: number;
 }
 
 /**
- * How long closed streams were open, in buckets.
+ * A histogram of a {@link StreamMetrics}: cumulative counts per upper bound.
+ *
+ * @example
+ * ```ts
+ * import { createStreamRegistry } from 'sse-rx-server';
+ * const { bounds, counts, count } = createStreamRegistry().metrics().replayedEvents;
+ * // bounds [0, 1, 10, 100, 1000, 10000]; counts[i] replays of at most bounds[i] events; counts[bounds.length] === count
+ * ```
  * @public
  */
-export interface DurationHistogram {
-  /** The upper bounds of the buckets in seconds, ascending (a last `+Inf` bucket is implied). */
+export interface HistogramSnapshot {
+  /** The upper bounds of the buckets, ascending (a last `+Inf` bucket is implied). */
   bounds: readonly number[];
-  /** How many streams lasted at most each bound (cumulative; one more entry for `+Inf`, equal to `count`). */
+  /** How many values were at most each bound (cumulative; one more entry for `+Inf`, equal to `count`). */
   counts: number[];
-  /** The durations added up, in seconds. */
+  /** The values added up. */
   sum: number;
-  /** How many streams closed. */
+  /** How many values were observed. */
   count: number;
 }
 

@@ -35,6 +35,10 @@ describe('observeRegistries', () => {
       type: 'counter',
     });
     expect(open.descriptors.sse_rx_open_streams?.type).toBe('gauge');
+    expect(open.values['sse_rx_store_last_lag_seconds{registry=a}']).toBe(1.5);
+    expect(open.values['sse_rx_store_last_lag_seconds{registry=b}']).toBe(0);
+    expect(open.descriptors.sse_rx_store_last_lag_seconds).toMatchObject({ unit: 's', type: 'gauge' });
+    expect(Object.keys(open.descriptors).some((name) => name.includes('replayed'))).toBe(false);
     expect(Object.keys(open.descriptors).some((name) => name.includes('duration'))).toBe(false);
     expect(closed.values['sse_rx_open_streams{registry=a}']).toBe(0);
     expect(closed.values['sse_rx_streams_opened{registry=a}']).toBe(2);

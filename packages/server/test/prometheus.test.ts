@@ -1,18 +1,21 @@
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
-import { concat, NEVER, of, Subject, take, throwError } from 'rxjs';
+import { concat, defer, NEVER, of, Subject, take, throwError } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  clientMeter,
   createMemoryStore,
   createStreamRegistry,
   prometheusFetchHandler,
   prometheusHandler,
   readLastEventId,
   sendEvents,
+  type SseStoreMeter,
   type StreamRegistry,
   toResponse,
 } from '../src/index.js';
+import { parse, sample, scrape } from '../../../test/support/exposition.js';
 import { decode, listen, listenFetch, type TestServer, until } from './helpers.js';
 
 const servers: TestServer[] = [];
@@ -21,73 +24,6 @@ afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
-
-/** A parsed exposition: samples by `name{label="value",...}` (labels sorted), and each family's type. */
-interface Exposition {
-  samples: Map<string, number>;
-  types: Map<string, string>;
-}
-
-// The text format 0.0.4, line by line.
-const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
-const LABEL_VALUE = '"(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
-const LABELS = `\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=${LABEL_VALUE}(?:,[a-zA-Z_][a-zA-Z0-9_]*=${LABEL_VALUE})*)?\\}`;
-const VALUE = '(?:[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?|[+-]Inf|NaN)';
-const HELP_LINE = new RegExp(`^# HELP (${NAME}) (?:[^\\\\\\n]|\\\\[\\\\n])*$`);
-const TYPE_LINE = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`);
-const SAMPLE_LINE = new RegExp(`^(${NAME})(${LABELS})? (${VALUE})$`);
-const LABEL_PAIR = new RegExp(`([a-zA-Z_][a-zA-Z0-9_]*)=(${LABEL_VALUE})`, 'g');
-
-/** Parses exposition text, failing on any line that is not valid, a sample before its TYPE, or a repeated series. */
-function parse(text: string): Exposition {
-  expect(text.endsWith('\n')).toBe(true);
-  const samples = new Map<string, number>();
-  const types = new Map<string, string>();
-  let family = '';
-  for (const line of text.slice(0, -1).split('\n')) {
-    const help = HELP_LINE.exec(line);
-    const type = TYPE_LINE.exec(line);
-    const sample = SAMPLE_LINE.exec(line);
-    if (help) continue;
-    if (type) {
-      expect(types.has(type[1]!), `TYPE ${type[1]} twice`).toBe(false);
-      family = type[1]!;
-      types.set(family, type[2]!);
-      continue;
-    }
-    if (!sample) throw new Error(`not exposition format: ${JSON.stringify(line)}`);
-    const name = sample[1]!;
-    const ownFamily = types.get(family) === 'histogram' ? name.replace(/_(bucket|sum|count)$/, '') : name;
-    expect(ownFamily, `${name} outside its family`).toBe(family);
-    const labels = [...(sample[2] ?? '').matchAll(LABEL_PAIR)].map(
-      ([, label, value]) => `${label}=${JSON.stringify(unescapeLabel(value!.slice(1, -1)))}`,
-    );
-    const key = `${name}{${labels.sort().join(',')}}`;
-    expect(samples.has(key), `${key} twice`).toBe(false);
-    samples.set(key, Number(sample[3]!.replace('Inf', 'Infinity')));
-  }
-  return { samples, types };
-}
-
-const unescapeLabel = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-
-/** Scrapes `url` over a real socket and parses the answer. */
-async function scrape(url: string): Promise<Exposition & { text: string }> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-  const text = await response.text();
-  return { text, ...parse(text) };
-}
-
-/** The value of one series: `sample(e, 'sse_rx_resets_total', { registry: 'live', reason: 'trimmed' })`. */
-function sample(exposition: Exposition, name: string, labels: Record<string, string>): number | undefined {
-  const key = Object.entries(labels)
-    .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
-    .sort()
-    .join(',');
-  return exposition.samples.get(`${name}{${key}}`);
-}
 
 /** A streaming GET that collects the raw bytes of the body; `events` decodes what came so far. */
 function open(url: string, headers: Record<string, string> = {}) {
@@ -110,12 +46,13 @@ function open(url: string, headers: Record<string, string> = {}) {
   };
 }
 
-/** A raw HTTP/1.1 GET that reads the response head, then stops reading. */
-function stall(port: number, path: string): Socket {
+/** A raw HTTP/1.1 GET (with `headers`) that reads the response head, then stops reading. */
+function stall(port: number, path: string, headers: Record<string, string> = {}): Socket {
   const socket = connect(port, '127.0.0.1');
   sockets.push(socket);
   socket.on('error', () => undefined);
-  socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${head.join('')}\r\n`);
   socket.once('data', () => socket.pause());
   return socket;
 }
@@ -379,5 +316,136 @@ describe('prometheus text', () => {
         if (registries.length === 1) expect(registries[0]!.prometheus()).toBe(text);
       }),
     );
+  });
+});
+
+describe('replay sizes and store lag in the Prometheus text', () => {
+  it('counts each replay of the memory store by its size while streams open, stall, resume and close', async () => {
+    const registry = createStreamRegistry({ name: 'replays' });
+    const store = createMemoryStore({ maxEvents: 500 });
+    const metrics = prometheusHandler(registry);
+    const server = await listen((req, res) => {
+      if (req.url === '/metrics') metrics(req, res);
+      else sendEvents(req, res, store.stream(readLastEventId(req)), { registry, headTimeoutMs: 0 });
+    });
+    servers.push(server);
+    const url = `${server.url}/events`;
+    const ids: string[] = [];
+    for (let i = 1; i <= 5; i++) ids.push(await store.append({ data: `e${i}` }));
+
+    // A fresh stream replays nothing and is not a resume; a malformed id gets a reset, not a replay.
+    const fresh = open(url);
+    const malformed = open(url, { 'last-event-id': 'garbage' });
+    // Missed e3, e4, e5: a replay of 3; holding the newest id: a replay of 0.
+    const behind = open(url, { 'last-event-id': ids[1]! });
+    const current = open(url, { 'last-event-id': ids[4]! });
+    await until(() => registry.metrics().openStreams === 4);
+    await until(() => behind.events().length === 3);
+    let scraped = await scrape(`${server.url}/metrics`);
+    const expected = (name: string, labels: Record<string, string> = {}) =>
+      expect(sample(scraped, name, { registry: 'replays', ...labels }), `${name} ${JSON.stringify(labels)}`);
+    expect(scraped.types.get('sse_rx_replayed_events')).toBe('histogram');
+    expected('sse_rx_streams_resumed_total').toBe(3);
+    expected('sse_rx_resets_total', { reason: 'malformed' }).toBe(1);
+    expected('sse_rx_replayed_events_count').toBe(2);
+    expected('sse_rx_replayed_events_sum').toBe(3);
+    expected('sse_rx_replayed_events_bucket', { le: '0' }).toBe(1);
+    expected('sse_rx_replayed_events_bucket', { le: '1' }).toBe(1);
+    expected('sse_rx_replayed_events_bucket', { le: '10' }).toBe(2);
+    expected('sse_rx_replayed_events_bucket', { le: '+Inf' }).toBe(2);
+    // No store here reports a lag.
+    expected('sse_rx_store_lag_seconds_count').toBe(0);
+    expected('sse_rx_store_last_lag_seconds').toBe(0);
+
+    // A client that resumes from the first of 300 events (the live clients get 30 KB each, under
+    // their 128 KiB bound) and stops reading: its replay of 299 is counted when it starts.
+    for (let i = 0; i < 295; i++) await store.append({ data: 'x'.repeat(100) });
+    stall(server.port, '/events', { 'last-event-id': ids[0]! });
+    await until(() => registry.metrics().replayedEvents.count === 3);
+    scraped = await scrape(`${server.url}/metrics`);
+    expected('sse_rx_open_streams').toBe(5);
+    expected('sse_rx_replayed_events_sum').toBe(3 + 299);
+    expected('sse_rx_replayed_events_bucket', { le: '100' }).toBe(2);
+    expected('sse_rx_replayed_events_bucket', { le: '1000' }).toBe(3);
+
+    // Streams close; the replays stay counted.
+    for (const socket of sockets) socket.destroy();
+    await Promise.all([fresh, malformed, behind, current].map((client) => client.close()));
+    await until(() => registry.metrics().openStreams === 0);
+    scraped = await scrape(`${server.url}/metrics`);
+    expected('sse_rx_open_streams').toBe(0);
+    expected('sse_rx_replayed_events_count').toBe(3);
+    expected('sse_rx_stream_duration_seconds_count').toBe(5);
+  });
+
+  it("exports a store's lag reports (a store of your own, through clientMeter) as a histogram and a gauge", async () => {
+    const registry = createStreamRegistry({ name: 'lag' });
+    const metrics = prometheusHandler(registry);
+    const lags = [3, 40, 1500];
+    let seen: SseStoreMeter | undefined;
+    const server = await listen((req, res) => {
+      if (req.url === '/metrics') return metrics(req, res);
+      const source$ = defer(() => {
+        seen = clientMeter();
+        for (const lag of lags) seen?.lagged(lag);
+        return NEVER;
+      });
+      sendEvents(req, res, source$, req.url === '/bare' ? {} : { registry, headTimeoutMs: 0 });
+    });
+    servers.push(server);
+    const client = open(`${server.url}/events`);
+    await until(() => registry.metrics().storeLag.count === 3);
+    const scraped = await scrape(`${server.url}/metrics`);
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      sample(scraped, name, { registry: 'lag', ...labels });
+    expect(value('sse_rx_store_last_lag_seconds')).toBe(1.5);
+    expect(value('sse_rx_store_lag_seconds_sum')).toBeCloseTo(1.543, 9);
+    expect(value('sse_rx_store_lag_seconds_bucket', { le: '0.005' })).toBe(1);
+    expect(value('sse_rx_store_lag_seconds_bucket', { le: '0.05' })).toBe(2);
+    expect(value('sse_rx_store_lag_seconds_bucket', { le: '1' })).toBe(2);
+    expect(value('sse_rx_store_lag_seconds_bucket', { le: '2.5' })).toBe(3);
+    await client.close();
+
+    // Without a registry a store sees no meter.
+    const bare = open(`${server.url}/bare`);
+    await until(() => seen === undefined);
+    await bare.close();
+    expect(clientMeter()).toBeUndefined();
+  });
+
+  it('refuses a report that is not a count or a lag, naming what it takes', async () => {
+    const registry = createStreamRegistry();
+    const errors: unknown[] = [];
+    const server = await listen((req, res) =>
+      sendEvents(
+        req,
+        res,
+        defer(() => {
+          const meter = clientMeter()!;
+          for (const report of [() => meter.replayed(-1), () => meter.replayed(1.5), () => meter.lagged(Number.NaN)]) {
+            try {
+              report();
+            } catch (error) {
+              errors.push(error);
+            }
+          }
+          meter.lagged(-20); // clocks apart: counted as 0
+          return NEVER;
+        }),
+        { registry, headTimeoutMs: 0 },
+      ),
+    );
+    servers.push(server);
+    const client = open(server.url);
+    await until(() => errors.length === 3);
+    await client.close();
+    expect(errors.map(String)).toEqual([
+      'TypeError: replayed(events) takes the number of events replayed, a whole number >= 0, got -1.',
+      'TypeError: replayed(events) takes the number of events replayed, a whole number >= 0, got 1.5.',
+      'TypeError: lagged(lagMs) takes the milliseconds since the append, a finite number, got NaN.',
+    ]);
+    expect(registry.metrics().replayedEvents.count).toBe(0);
+    expect(registry.metrics().storeLag).toMatchObject({ count: 1, sum: 0 });
+    expect(registry.metrics().lastStoreLagSeconds).toBe(0);
   });
 });

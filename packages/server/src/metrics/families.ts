@@ -1,4 +1,4 @@
-import type { StreamMetrics } from '../streamRegistryTypes.js';
+import type { HistogramSnapshot, StreamMetrics } from '../streamRegistryTypes.js';
 
 /** A sample's labels (besides `registry`). */
 export type Labels = Record<string, string | number>;
@@ -27,7 +27,16 @@ const family =
   });
 const counter = family('counter');
 const gauge = family('gauge');
-const histogram = family('histogram');
+/** A histogram family: its buckets, sum and count, read from the snapshot by `of`. */
+const histogram = (name: string, unit: string, help: string, of: (metrics: StreamMetrics) => HistogramSnapshot) =>
+  family('histogram')(name, unit, help, (metrics) => {
+    const { bounds, counts, sum, count } = of(metrics);
+    return [
+      ...counts.map((value, i): Sample => ['_bucket', { le: i < bounds.length ? bounds[i]! : '+Inf' }, value]),
+      ['_sum', {}, sum],
+      ['_count', {}, count],
+    ];
+  });
 
 const one = (value: number): Sample[] => [['', {}, value]];
 /** One sample per key of `counts`, labelled `label="key"`. */
@@ -98,14 +107,20 @@ export const FAMILIES: readonly Family[] = [
   gauge('sse_rx_oldest_stream_age_seconds', 's', 'Age of the oldest open stream; 0 without streams.', (m) =>
     one(m.oldestStreamSeconds),
   ),
+  histogram('sse_rx_stream_duration_seconds', 's', 'How long closed streams were open.', (m) => m.streamDurations),
   histogram(
-    'sse_rx_stream_duration_seconds',
+    'sse_rx_replayed_events',
+    '{event}',
+    'Events a store replayed to each resuming stream (a reset is counted in sse_rx_resets_total instead).',
+    (m) => m.replayedEvents,
+  ),
+  histogram(
+    'sse_rx_store_lag_seconds',
     's',
-    'How long closed streams were open.',
-    ({ streamDurations: { bounds, counts, sum, count } }) => [
-      ...counts.map((value, i): Sample => ['_bucket', { le: i < bounds.length ? bounds[i]! : '+Inf' }, value]),
-      ['_sum', {}, sum],
-      ['_count', {}, count],
-    ],
+    "Time from an event's append to its delivery by the store (Redis: from the XADD id), once per event.",
+    (m) => m.storeLag,
+  ),
+  gauge('sse_rx_store_last_lag_seconds', 's', 'The store lag of the latest event delivered; 0 before the first.', (m) =>
+    one(m.lastStoreLagSeconds),
   ),
 ];

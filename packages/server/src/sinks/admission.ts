@@ -1,3 +1,4 @@
+import type { SseStoreMeter } from '../demand.js';
 import type { SseShutdownError, SseSlowClientError } from '../errors.js';
 import type { SseRequest } from '../readLastEventId.js';
 import type { StreamRegistry } from '../streamRegistryTypes.js';
@@ -22,6 +23,8 @@ export interface StreamTracker {
   reset(data: string | undefined): void;
   /** The source failed: answered with an HTTP status before the stream started, or as `event: error`. */
   failed(status: number, sentAs: 'http' | 'event'): void;
+  /** The registry's meter, for the stores the stream subscribes to (see `clientMeter`). */
+  readonly meter: SseStoreMeter;
 }
 
 /** A stream let in: attach its pump once running, release it once closed (idempotent). */

@@ -111,7 +111,7 @@ export class Pump implements SseDemand {
     this.queue = new WriteQueue(connection, config.backpressure, this);
     if (connection.open) this.held = [];
     // A store subscribed here reads this pump as its demand (clientDemand) to pace a replay.
-    const source = withDemand(this, () => source$.subscribe(this));
+    const source = withDemand(this, () => source$.subscribe(this), tracker?.meter);
     // The source may have ended (or failed) while being subscribed.
     if (this.subscription.closed) source.unsubscribe();
     else this.source = source;

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { clientMeter } from '../demand.js';
 import { encodeFrame } from '../sinks/encodeFrame.js';
 import type { EventStore, ResetReason } from './eventStore.js';
 import { type Entry, MemoryClient } from './memoryClient.js';
@@ -130,6 +131,7 @@ export function createMemoryStore(config: MemoryStoreConfig = {}): EventStore {
           subscriber.next(resetMessage(backlog, lastEventId!, `${epoch}:${lastSeq}`));
           client.start([]);
         } else {
+          if (lastEventId) clientMeter()?.replayed(backlog.length);
           if (backlog.length > 0) client.nextSeq = backlog[0]!.seq;
           client.start(backlog);
         }
