@@ -7,6 +7,7 @@ import { readLoop } from './readLoop.js';
 import { readPage } from './readPage.js';
 import type { RedisClient } from './redisClient.js';
 import { resume } from './resume.js';
+import { StoreMeters } from './storeMeters.js';
 import { normalizeStreamId } from './streamId.js';
 import { trimArguments } from './trimArguments.js';
 
@@ -99,6 +100,8 @@ export interface RedisStore extends EventStore {
  * (not a stream id), `future` (newer than the stream), `trimmed` (trimmed away, or more than
  * `maxReplay` behind), `unknown` (the stream is gone: deleted, or lost by a Redis without
  * persistence); then live events. Trim detection reads `entries-added` of `XINFO STREAM`: Redis 7.
+ * A stream served with a registry (sse-rx-server) reports its replay size and the read loop's lag
+ * (from each entry's `XADD` time to its delivery) to that registry's metrics (`clientMeter`).
  *
  * @example
  * ```ts
@@ -132,6 +135,7 @@ export function createRedisStore(config: RedisStoreConfig): RedisStore {
   atLeast('maxReplay', maxReplay, 0, true);
 
   const state = new BehaviorSubject<RedisStoreState>('idle');
+  const meters = new StoreMeters();
   const live$ = readLoop({
     redis,
     stream,
@@ -140,6 +144,7 @@ export function createRedisStore(config: RedisStoreConfig): RedisStore {
     replyGraceMs,
     connectionName,
     setState: (s) => state.next(s),
+    meters,
   }).pipe(share());
   const ready$ = state.pipe(filter((s) => s === 'connected'));
   const replayAfter = (lastId: string | undefined): Promise<ReplayPlan> => planReplay(redis, stream, lastId, maxReplay);
@@ -148,7 +153,7 @@ export function createRedisStore(config: RedisStoreConfig): RedisStore {
     start: () => Promise<string | undefined>,
     plan: (lastId: string | undefined) => Promise<ReplayPlan>,
   ): Observable<SseMessage> =>
-    resume({ live$, ready$, plan, readPage: (id) => readPage(redis, stream, id), start, lastEventId });
+    meters.watch(resume({ live$, ready$, plan, readPage: (id) => readPage(redis, stream, id), start, lastEventId }));
   // The newest id when asked, on the connection appends use: a live-only client starts after it, so
   // it gets exactly the events appended once it subscribed (also those the loop had not read yet).
   const newestId = async (): Promise<string> => (await redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';

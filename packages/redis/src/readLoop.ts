@@ -4,6 +4,8 @@ import { isPassing } from './commandFailure.js';
 import type { RedisStoreState } from './createRedisStore.js';
 import { toMessage } from './fields.js';
 import { duplicateForReading, type RedisClient } from './redisClient.js';
+import type { StoreMeters } from './storeMeters.js';
+import { streamIdTime } from './streamId.js';
 
 /** What {@link readLoop} needs: the resolved store config plus a state setter. */
 export interface ReadLoopConfig {
@@ -15,6 +17,8 @@ export interface ReadLoopConfig {
   replyGraceMs: number;
   connectionName: string;
   setState: (state: RedisStoreState) => void;
+  /** Where each entry's lag (its delivery time less its id's time) goes, while a registry listens. */
+  meters: StoreMeters;
 }
 
 /** What a command that did not answer in time resolves to. */
@@ -36,10 +40,11 @@ const MAX_GRACE_FACTOR = 16;
  * doubles after each late reply in a row and is back to `replyGraceMs` after the first in time.
  * A command that fails in passing (a cluster failing over or moving the stream's slot past
  * ioredis's own retries) is treated the same way, after a pause of the current grace; any other
- * error (`WRONGTYPE`) ends the Observable.
+ * error (`WRONGTYPE`) ends the Observable. While a stream with a registry is subscribed, each
+ * entry's lag (now less the time of its id) is reported to `meters` as it is delivered.
  */
 export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
-  const { redis, stream, blockMs, maxEntriesPerRead, replyGraceMs, connectionName, setState } = config;
+  const { redis, stream, blockMs, maxEntriesPerRead, replyGraceMs, connectionName, setState, meters } = config;
   return new Observable<SseMessage>((subscriber) => {
     let running = true;
     let started = false;
@@ -117,6 +122,7 @@ export function readLoop(config: ReadLoopConfig): Observable<SseMessage> {
         for (const [id, fields] of reply?.[0]?.[1] ?? []) {
           if (!running) return;
           lastId = id;
+          if (meters.size > 0) meters.lagged(Date.now() - streamIdTime(id));
           subscriber.next(toMessage(id, fields));
         }
       }

@@ -1,6 +1,6 @@
 import { firstValueFrom, Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
-import { clientDemand, resetMessage } from 'sse-rx-server';
+import { clientDemand, clientMeter, resetMessage } from 'sse-rx-server';
 import type { ReplayPlan } from './planReplay.js';
 import { REPLAY_PAGE_SIZE } from './readPage.js';
 import { compareStreamIds } from './streamId.js';
@@ -43,6 +43,7 @@ export interface ResumeConfig {
 export function resume({ live$, ready$, plan, readPage, start, lastEventId }: ResumeConfig): Observable<SseMessage> {
   return new Observable<SseMessage>((subscriber) => {
     const demand = clientDemand();
+    const meter = clientMeter();
     let cancelWait = (): void => {};
     let buffer: SseMessage[] | undefined = [];
     // Only read once the replay is done, when it holds the last id sent.
@@ -73,12 +74,14 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
         subscriber.next(resetMessage(decided.reset, lastEventId, decided.newestId));
       } else {
         lastSent = lastId as string;
+        let replayed = 0;
         // Bounded by the stream (the plan capped it at maxReplay entries) and by the subscription.
         for (let batchBytes = 0; ; ) {
           const page = await readPage(lastSent);
           for (const message of page) {
             if (subscriber.closed) return;
             forward(message);
+            replayed++;
             batchBytes += (message.data as string).length;
             // Wait for the connection to take what waits, as the memory store does.
             if (batchBytes >= REPLAY_BATCH_BYTES || !demand.ready) {
@@ -88,6 +91,7 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
           }
           if (subscriber.closed || page.length < REPLAY_PAGE_SIZE || caughtUp()) break;
         }
+        if (lastEventId !== '') meter?.replayed(replayed);
       }
       const pending = buffer ?? [];
       buffer = undefined;

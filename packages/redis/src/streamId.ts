@@ -32,3 +32,6 @@ function compareDecimals(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The millisecond part of a stream id (for an id Redis made with `*`, its `XADD` time on the Redis clock). */
+export const streamIdTime = (id: string): number => Number(id.slice(0, id.indexOf('-')));
