@@ -68,9 +68,9 @@ describe.skipIf(!redisServerAvailable)('a Redis store in the registry metrics', 
     expect(value('sse_rx_store_lag_seconds_bucket', { le: '0.25' })).toBe(1);
     expect(value('sse_rx_store_last_lag_seconds')).toBeLessThan(0.25);
 
-    // Held: the XADD goes out, then this process (and its read loop) is busy for 700 ms before reading it.
+    // Held: the XADD goes out, then this process (and its read loop) is busy for 1 s before reading it.
     const appended = store.append({ data: 'held' });
-    holdProcess(700);
+    holdProcess(1000);
     await appended;
     await waitFor(() => [live, behind].every((client) => client.data().includes('held')));
     scraped = await scrape(`${server.url}/metrics`);
