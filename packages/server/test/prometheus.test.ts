@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   clientMeter,
   createMemoryStore,
+  createResumableStreams,
   createStreamRegistry,
   prometheusFetchHandler,
   prometheusHandler,
@@ -376,6 +377,35 @@ describe('replay sizes and store lag in the Prometheus text', () => {
     expected('sse_rx_open_streams').toBe(0);
     expected('sse_rx_replayed_events_count').toBe(3);
     expected('sse_rx_stream_duration_seconds_count').toBe(5);
+  });
+
+  it('counts the replays of resumable stream followers, across the await of the lookup; not the start', async () => {
+    const registry = createStreamRegistry({ name: 'resumable' });
+    const streams = createResumableStreams();
+    const producer = new Subject<SseMessage>();
+    const server = await listen((req, res) =>
+      sendEvents(req, res, streams.follow('answer', readLastEventId(req)), { registry, headTimeoutMs: 0 }),
+    );
+    servers.push(server);
+    // The starting request, with the registry too.
+    const response = await toResponse(streams.start('answer', producer), { registry, headTimeoutMs: 0 });
+    const reader = response.body!.getReader();
+    await until(() => producer.observed);
+    const ids: string[] = [];
+    for (const data of ['a', 'b', 'c', 'd', 'e']) producer.next({ data });
+    for (let reads = 0; ids.length < 5 && reads < 100; reads++) {
+      const { value } = await reader.read();
+      ids.push(...decode(new TextDecoder().decode(value)).events.map((event) => event.lastEventId));
+    }
+    // Missed c, d and e: a replay of 3; one without an id replays all 5.
+    const behind = open(`${server.url}/answer`, { 'last-event-id': ids[1]! });
+    const late = open(`${server.url}/answer`);
+    await until(() => behind.events().length === 3 && late.events().length === 5);
+    expect(registry.metrics().replayedEvents).toMatchObject({ count: 2, sum: 8 });
+    expect(registry.metrics().openStreams).toBe(3);
+    producer.complete();
+    await until(() => registry.metrics().openStreams === 0);
+    await Promise.all([behind.close(), late.close(), reader.cancel()]);
   });
 
   it("exports a store's lag reports (a store of your own, through clientMeter) as a histogram and a gauge", async () => {

@@ -6,14 +6,14 @@ import {
   from,
   ignoreElements,
   merge,
-  mergeAll,
   mergeMap,
-  type Observable,
+  Observable,
   take,
   takeWhile,
   timer,
 } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
+import { clientDemand, clientMeter, withDemand } from '../demand.js';
 import { SseResumableError } from '../errors.js';
 import type { SseErrorInfo } from '../sinks/errorBody.js';
 import { MAX_TIMER_MS } from '../sinks/responseConfig.js';
@@ -165,7 +165,21 @@ export function createResumableStreams(config: ResumableStreamsConfig = {}): Res
         : EMPTY;
     return merge(read$, reap$).pipe(takeWhile((m) => !isTerminal(m), true));
   };
-  const later = <T>(make: () => Promise<Observable<T>>): Observable<T> => defer(() => from(make()).pipe(mergeAll()));
+  /**
+   * `make()`'s Observable, subscribed once it resolves, with the demand of the sink that subscribed
+   * (`clientDemand`), which the await would lose, so the store paces the replay to that client; and,
+   * for a follower, its meter (`clientMeter`), so the replay is counted in its registry.
+   */
+  const later = <T>(make: () => Promise<Observable<T>>, follower: boolean): Observable<T> =>
+    defer(() => {
+      const demand = clientDemand();
+      const meter = follower ? clientMeter() : undefined;
+      return from(make()).pipe(
+        mergeMap(
+          (made$) => new Observable<T>((subscriber) => withDemand(demand, () => made$.subscribe(subscriber), meter)),
+        ),
+      );
+    });
 
   return {
     start: (streamId, producer) =>
@@ -175,8 +189,8 @@ export function createResumableStreams(config: ResumableStreamsConfig = {}): Res
         const stream = await found(streamId);
         runProducer(producer, { streamId, store, stream, ttlMs, maxEvents, keepMs, mapError, onError });
         return read(streamId, stream, undefined);
-      }),
-    follow: (streamId, lastEventId) => later(async () => read(streamId, await found(streamId), lastEventId)),
+      }, false),
+    follow: (streamId, lastEventId) => later(async () => read(streamId, await found(streamId), lastEventId), true),
     cancel: async (streamId) => {
       const result = await end(streamId, CANCELLED_MESSAGE);
       return result === 'ended-now' ? 'cancelled' : result;
