@@ -74,6 +74,29 @@ describe('sendEvents: the messages of one tick go out in one write', () => {
     ]);
   });
 
+  it('gives every client of a broadcast its burst as one chunk, burst after burst', async () => {
+    const source = new Subject<SseMessage>();
+    let streams = 0;
+    server = await listen((req, res) => {
+      streams++;
+      sendEvents(req, res, source);
+    });
+    const readers = [0, 1, 2].map(() => readChunks(server!.port, '/'));
+    sockets.push(...readers.map((reader) => reader.socket));
+    await until(() => streams === 3);
+    const bytes = (from: number, to: number) =>
+      Buffer.from(Array.from({ length: to - from }, (_, n) => frame(from + n)).join(''), 'utf8').toString('latin1');
+    for (const [from, to] of [
+      [0, 10],
+      [10, 20],
+      [20, 23],
+    ] as const) {
+      for (let n = from; n < to; n++) source.next({ id: String(n), data: `é ${n}` });
+      await until(() => readers.every((reader) => ids(reader) === to));
+    }
+    for (const reader of readers) expect(reader.chunks).toEqual([bytes(0, 10), bytes(10, 20), bytes(20, 23)]);
+  });
+
   it('does not hold a message for the next one: messages of separate ticks arrive one by one', async () => {
     const source = new Subject<SseMessage>();
     let streams = 0;

@@ -26,8 +26,14 @@ export function writeAtTickEnd(batch: TickBatched): void {
   if (waiting.push(batch) === 1) process.nextTick(writeAll);
 }
 
+// The frames joined last and their join: a broadcast hands every client the same frames in a
+// tick, and they all get the one join (no allocation per client; Node does not change what it writes).
+let lastFrames: readonly Uint8Array[] = [];
+let lastJoined = new Uint8Array(0);
+
 /**
- * The frames as one byte array (the first frame itself when it is the only one).
+ * The frames as one byte array (the first frame itself when it is the only one). The same frames
+ * in the same order as the call before give the same array again.
  *
  * @example
  * ```ts
@@ -36,11 +42,20 @@ export function writeAtTickEnd(batch: TickBatched): void {
  */
 export function joinFrames(frames: readonly Uint8Array[], byteLength: number): Uint8Array {
   if (frames.length === 1) return frames[0]!;
+  if (sameFrames(frames, lastFrames)) return lastJoined;
   const joined = new Uint8Array(byteLength);
   let offset = 0;
   for (const frame of frames) {
     joined.set(frame, offset);
     offset += frame.byteLength;
   }
+  lastFrames = frames;
+  lastJoined = joined;
   return joined;
+}
+
+function sameFrames(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
