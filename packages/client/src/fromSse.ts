@@ -228,17 +228,13 @@ export function fromSse<EventMap = Record<string, unknown>>(
       },
     });
   const fetchConfig: FetchEventsConfig = {
+    ...config,
     input,
     init: init ? async () => checkMethod(mergeInit(fixed, await init())) : () => fixed,
     fetch: fetchFn ?? ((...args) => globalThis.fetch(...args)),
     reconnect: Boolean(retry),
-    stallTimeoutMs,
     connectTimeoutMs,
-    maxEventSize,
     serverErrors,
-    onOpen: () => onState?.({ status: 'open' }),
-    onActivity,
-    onReset,
   };
   return defer(() => {
     // The resume state of this subscription: kept across its reconnects and pauses, never shared.

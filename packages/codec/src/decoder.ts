@@ -245,7 +245,7 @@ export class SseDecoder {
         // "If the field value consists of only ASCII digits, then interpret the field value as an
         // integer in base ten, and set the event stream's reconnection time to that integer.
         // Otherwise, ignore the field."
-        if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number.parseInt(value, 10));
+        if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number(value));
         else
           this.#options.onError?.(
             new SseProtocolError('invalid-retry', `Ignored retry field "${value}": it must be ASCII digits only.`, {
