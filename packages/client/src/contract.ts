@@ -22,12 +22,10 @@ function readReport(text: string): (Omit<SseServerErrorReport, 'retryable'> & { 
   };
 }
 
-/** Parses `data` as a JSON object, or undefined. */
+/** Parses `data` as a JSON object, or undefined. JSON that starts with `{` can only be an object. */
 function jsonObject(data: string): object | undefined {
-  if (!data.startsWith('{')) return undefined;
   try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    return data.startsWith('{') ? (JSON.parse(data) as object) : undefined;
   } catch {
     return undefined;
   }
