@@ -38,12 +38,15 @@ export function readServerError(event: SseEvent): SseServerErrorReport | undefin
 }
 
 /**
- * The `code` and `message` of an error answered before the stream, when `body` is the contract's
- * JSON `{ status, code?, message }` with `status` the response's own; else no fields.
+ * The contract's JSON `{ status, code?, message }` of an error answered before the stream, when `body`
+ * is one with `status` the response's own; else undefined.
  */
-export function readHttpErrorBody(body: string, status: number): { code?: string | undefined; message?: string } {
+export function readHttpErrorBody(
+  body: string,
+  status: number,
+): Pick<SseServerErrorReport, 'code' | 'message'> | undefined {
   const report = readReport(body);
-  return report?.status === status ? { code: report.code, message: report.message } : {};
+  return report?.status === status ? report : undefined;
 }
 
 /** The reset of an `event: reset` with data `{ reason, lastEventId }`, or undefined. */
