@@ -192,6 +192,8 @@ export function fromSse<EventMap = Record<string, unknown>>(
   input: string | URL,
   config: FromSseConfig = {},
 ): Observable<SseEventOf<EventMap>> {
+  // Every client option is named here, so that `fixed` holds the request fields alone; fetchEvents
+  // reads the options it needs from `config` itself.
   const {
     init,
     reconnect = isIdempotent(config.method),
