@@ -1,0 +1,123 @@
+import type { Redis } from 'ioredis';
+import { type Observable, ReplaySubject, timeout } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { createResumableStreams } from 'sse-rx-server';
+import { describe, expect, it } from 'vitest';
+import { createRedisResumableStore } from '../src/index.js';
+import { useRedisSuite } from './helpers.js';
+import { redisServerAvailable } from './redisServer.js';
+
+/** Streams followed at once on one instance. */
+const N = 50;
+/** Tokens of a stream that runs to its end. */
+const TOKENS = 40;
+/** Tokens of a stream that ends, or is cancelled, early (while the others go on). */
+const EARLY = 10;
+
+/** What one follower received, as it arrived. */
+interface Follower {
+  messages: SseMessage[];
+  done: Promise<void>;
+}
+
+function followerOf(source$: Observable<SseMessage>): Follower {
+  const messages: SseMessage[] = [];
+  const done = new Promise<void>((resolve, reject) =>
+    source$.pipe(timeout(15_000)).subscribe({ next: (m) => messages.push(m), error: reject, complete: resolve }),
+  );
+  return { messages, done };
+}
+
+/** Polls `condition` every 10 ms until it holds, failing after `ms`. */
+async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  for (const deadline = Date.now() + ms; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The connections the server holds, but the one of `admin` that asks. */
+async function connectionsBesides(admin: Redis): Promise<number> {
+  const own = await admin.client('ID');
+  const list = (await admin.client('LIST')) as string;
+  return list.split('\n').filter((line) => line.startsWith('id=') && !line.startsWith(`id=${own} `)).length;
+}
+
+describe.skipIf(!redisServerAvailable)('createRedisResumableStore with many streams at once', () => {
+  const suite = useRedisSuite();
+
+  it(`reads ${N} followed streams on a bounded number of connections; every follower gets every token once, in order`, async () => {
+    // suite.redis is the instance's only client of its own: the store may add its read loop's connection(s).
+    expect(await connectionsBesides(suite.publisher)).toBe(1);
+    const streams = createResumableStreams({
+      store: createRedisResumableStore({ redis: suite.redis, prefix: 'many:', readLoop: { blockMs: 1_000 } }),
+    });
+    const ids = Array.from({ length: N }, (_, n) => `s${n}`);
+    const producers = ids.map(() => new ReplaySubject<SseMessage>());
+    const token = (id: string, n: number): SseMessage => ({ event: 'token', data: `${id}:${n}` });
+    const followers = new Map<string, Follower[]>(ids.map((id) => [id, []]));
+    const tokensOf = (follower: Follower): number => follower.messages.filter((m) => m.event === 'token').length;
+    const allHave = (count: number, of = ids): boolean =>
+      of.every((id) => followers.get(id)!.every((f) => tokensOf(f) >= count));
+
+    // Each stream: the request that starts it, and one follower once it is claimed.
+    for (const [n, id] of ids.entries()) followers.get(id)!.push(followerOf(streams.start(id, producers[n]!)));
+    await until(() => allHave(0), 'the claims');
+    for (let n = 0; n < N; n++) producers[n]!.next(token(ids[n]!, 0));
+    await until(() => allHave(1), 'the first tokens');
+    for (const id of ids) followers.get(id)!.push(followerOf(streams.follow(id)));
+    let most = 0;
+    for (let round = 1; round < EARLY; round++) {
+      for (const [n, id] of ids.entries()) producers[n]!.next(token(id, round));
+      most = Math.max(most, await connectionsBesides(suite.publisher));
+    }
+    await until(() => allHave(EARLY), `${EARLY} tokens everywhere`);
+    most = Math.max(most, await connectionsBesides(suite.publisher));
+
+    // The first 10 streams end, the next 10 are cancelled, the others go on; late followers join all.
+    const ended = ids.slice(0, 10);
+    const cancelled = ids.slice(10, 20);
+    for (const n of ended.keys()) producers[n]!.complete();
+    await Promise.all(cancelled.map((id) => streams.cancel(id)));
+    for (const id of ids) followers.get(id)!.push(followerOf(streams.follow(id)));
+    for (let round = EARLY; round < TOKENS; round++) {
+      for (let n = 20; n < N; n++) producers[n]!.next(token(ids[n]!, round));
+      if (round % 10 === 0) most = Math.max(most, await connectionsBesides(suite.publisher));
+    }
+    for (let n = 20; n < N; n++) producers[n]!.complete();
+    await Promise.all([...followers.values()].flat().map((f) => f.done));
+
+    for (const [n, id] of ids.entries()) {
+      const count = n < 20 ? EARLY : TOKENS;
+      const expected = [...Array.from({ length: count }, (_, k) => `${id}:${k}`), n < 10 || n >= 20 ? 'end' : 'error'];
+      for (const follower of followers.get(id)!) {
+        expect(follower.messages.map((m) => (m.event === 'token' ? m.data : m.event))).toEqual(expected);
+        if (n >= 10 && n < 20) expect(JSON.parse(follower.messages.at(-1)!.data!).code).toBe('cancelled');
+      }
+    }
+    // The instance's client plus its shared read loop: not one connection per stream.
+    expect(most).toBeLessThanOrEqual(3);
+    // With nothing followed, the loop's connection is closed.
+    await until(async () => (await connectionsBesides(suite.publisher)) === 1, 'the read loop to close');
+  });
+
+  it('wakes the blocked read when a stream is followed: its events come at once, not after blockMs (60 s)', async () => {
+    const streams = createResumableStreams({
+      store: createRedisResumableStore({ redis: suite.redis, prefix: 'wake:', readLoop: { blockMs: 60_000 } }),
+    });
+    const first = new ReplaySubject<SseMessage>();
+    const second = new ReplaySubject<SseMessage>();
+    const one = followerOf(streams.start('one', first));
+    first.next({ event: 'token', data: 'a' });
+    // The loop now blocks on stream one for up to 60 s.
+    await until(() => one.messages.length === 1, 'the first stream');
+    const two = followerOf(streams.start('two', second));
+    second.next({ event: 'token', data: 'b' });
+    second.complete();
+    await two.done;
+    expect(two.messages.map((m) => m.data)).toEqual(['b', '{}']);
+    first.complete();
+    await one.done;
+    expect(one.messages.map((m) => m.data)).toEqual(['a', '{}']);
+  });
+});
