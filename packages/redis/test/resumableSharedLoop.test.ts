@@ -1,10 +1,11 @@
-import type { Redis } from 'ioredis';
-import { type Observable, ReplaySubject, timeout } from 'rxjs';
+import { Redis } from 'ioredis';
+import { type Observable, ReplaySubject, shareReplay, timeout } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { createResumableStreams } from 'sse-rx-server';
 import { describe, expect, it } from 'vitest';
 import { createRedisResumableStore } from '../src/index.js';
-import { useRedisSuite } from './helpers.js';
+import { startBlackHoleProxy } from './blackHoleProxy.js';
+import { collect, useRedisSuite } from './helpers.js';
 import { redisServerAvailable } from './redisServer.js';
 
 /** Streams followed at once on one instance. */
@@ -119,5 +120,47 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore with many stre
     first.complete();
     await one.done;
     expect(one.messages.map((m) => m.data)).toEqual(['a', '{}']);
+  });
+
+  it('replaces the shared connection when it goes silent (black-holed) and delivers every event of every stream once', async () => {
+    const proxy = await startBlackHoleProxy(suite.server.port);
+    const behind = new Redis({ host: '127.0.0.1', port: proxy.port });
+    behind.on('error', () => undefined);
+    try {
+      const here = createRedisResumableStore({
+        redis: behind,
+        prefix: 'hole:',
+        readLoop: { blockMs: 200, replyGraceMs: 300 },
+      });
+      const there = createRedisResumableStore({ redis: suite.publisher, prefix: 'hole:' });
+      const limits = { ttlMs: 60_000, keepMs: 1_000, maxEvents: 100 };
+      const ids = ['x', 'y'];
+      const producers = await Promise.all(
+        ids.map(async (id) => {
+          expect(await there.claim(id, limits)).toBe(true);
+          return (await there.find(id))!;
+        }),
+      );
+      const followed = await Promise.all(
+        ids.map(async (id) =>
+          (await here.find(id))!.events.stream('0-0').pipe(shareReplay({ bufferSize: Infinity, refCount: true })),
+        ),
+      );
+      const held = followed.map((messages$) => messages$.subscribe());
+      const sent: string[][] = [[], []];
+      for (const [n, producer] of producers.entries()) sent[n]!.push(await producer.events.append({ data: '0' }));
+      await Promise.all(followed.map((messages$) => collect(messages$, 1)));
+
+      proxy.blackHole();
+      for (let k = 1; k <= 50; k++)
+        for (const [n, producer] of producers.entries())
+          sent[n]!.push(await producer.events.append({ data: String(k) }));
+      const received = await Promise.all(followed.map((messages$) => collect(messages$, 51, 15_000)));
+      expect(received.map((messages) => messages.map((m) => m.id))).toEqual(sent);
+      for (const subscription of held) subscription.unsubscribe();
+    } finally {
+      behind.disconnect();
+      await proxy.close();
+    }
   });
 });
