@@ -56,8 +56,9 @@ const WAKE_KEEP_MS = 60_000;
  * A stream that joins while the loop is blocked wakes it with one entry on `wakeKey` (`XADD …
  * MAXLEN 1`, which expires a minute later): the loop reads that stream too, and sends its `XREAD`
  * again with the new key. A stream that leaves does not wake the loop: its entries read until the
- * next turn are dropped. An error other than a passing one (`WRONGTYPE`: a key that holds no
- * stream) ends the live side of every stream the loop reads.
+ * next turn are dropped. An error other than a passing one ends the live side of the streams
+ * whose key holds something else than a stream (`WRONGTYPE`), or, when none does (`NOPERM`), of
+ * every stream the loop reads.
  */
 export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: string): LiveStream } {
   const { redis, blockMs, maxEntriesPerRead, replyGraceMs, connectionName, wakeKey, onIdle } = config;
@@ -96,11 +97,12 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
     const keys = reading.map(([key]) => key);
     const ids = reading.map(([, entry]) => entry.lastId as string);
     blockedWithout = true;
-    const reply = await loop.ask(
-      (c) => c.xread('COUNT', maxEntriesPerRead, 'BLOCK', blockMs, 'STREAMS', wakeKey, ...keys, wakeId, ...ids),
-      blockMs,
-    );
-    blockedWithout = false;
+    const reply = await loop
+      .ask(
+        (c) => c.xread('COUNT', maxEntriesPerRead, 'BLOCK', blockMs, 'STREAMS', wakeKey, ...keys, wakeId, ...ids),
+        blockMs,
+      )
+      .finally(() => (blockedWithout = false));
     const entries = new Map(reading);
     for (const [key, read] of reply ?? []) {
       if (key === wakeKey) wakeId = read.at(-1)?.[0] ?? wakeId;
@@ -113,13 +115,30 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
       }
     }
   };
+  /** Ends the live side of the streams among `reading` whose key holds something else (`WRONGTYPE`); false if none does. */
+  const dropMistyped = async (reading: Array<[string, Followed]>, error: unknown): Promise<boolean> => {
+    const types = await Promise.all(reading.map(([key]) => redis.type(key)));
+    const mistyped = reading.filter((_, n) => types[n] !== 'stream' && types[n] !== 'none');
+    for (const [key, entry] of mistyped) {
+      if (!current(key, entry)) continue;
+      followed.delete(key);
+      entry.live.error(error);
+    }
+    if (followed.size === 0 && connection) stop();
+    return mistyped.length > 0;
+  };
   const run = async (loop: ReadConnection): Promise<void> => {
     // Bounded by the followed streams: each turn waits at most blockMs + the grace, the last one leaving ends it.
     while (loop === connection) {
       const all = [...followed];
       const joined = all.filter(([, entry]) => entry.lastId === undefined);
-      if (joined.length > 0) await start(loop, joined);
-      else await read(loop, all);
+      try {
+        if (joined.length > 0) await start(loop, joined);
+        else await read(loop, all);
+      } catch (error) {
+        // One stream replaced by a key of another type must not end the others.
+        if (!(await dropMistyped(joined.length > 0 ? joined : all, error))) throw error;
+      }
     }
   };
   const stop = (): void => {

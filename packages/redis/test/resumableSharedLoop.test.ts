@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type Observable, ReplaySubject, shareReplay, timeout } from 'rxjs';
+import { lastValueFrom, type Observable, ReplaySubject, shareReplay, timeout } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { createResumableStreams } from 'sse-rx-server';
 import { describe, expect, it } from 'vitest';
@@ -162,5 +162,30 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore with many stre
       behind.disconnect();
       await proxy.close();
     }
+  });
+
+  it('ends only the followers of a stream whose key was replaced by another type; the others read on', async () => {
+    const store = createRedisResumableStore({ redis: suite.redis, prefix: 'type:', readLoop: { blockMs: 200 } });
+    const limits = { ttlMs: 60_000, keepMs: 1_000, maxEvents: 100 };
+    const found = await Promise.all(
+      ['bad', 'good'].map(async (id) => {
+        expect(await store.claim(id, limits)).toBe(true);
+        return (await store.find(id))!.events;
+      }),
+    );
+    const bad = lastValueFrom(found[0]!.stream('0-0')).catch((error: Error) => error);
+    const good: SseMessage[] = [];
+    let goodError: unknown;
+    const held = found[1]!.stream('0-0').subscribe({ next: (m) => good.push(m), error: (e) => (goodError = e) });
+    const ids = [await found[1]!.append({ data: '0' })];
+    await found[0]!.append({ data: '0' });
+    await until(() => good.length === 1, 'the first event');
+    await suite.publisher.multi().del('type:{bad}').set('type:{bad}', 'not a stream').exec();
+    expect(String(await bad)).toMatch(/WRONGTYPE/);
+    for (let n = 1; n <= 5; n++) ids.push(await found[1]!.append({ data: String(n) }));
+    await until(() => good.length === 6 || goodError !== undefined, 'the other events');
+    expect(goodError).toBeUndefined();
+    expect(good.map((m) => m.id)).toEqual(ids);
+    held.unsubscribe();
   });
 });
