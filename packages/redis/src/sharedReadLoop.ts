@@ -62,6 +62,7 @@ const WAKE_KEEP_MS = 60_000;
  */
 export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: string): LiveStream } {
   const { redis, blockMs, maxEntriesPerRead, replyGraceMs, connectionName, wakeKey, onIdle } = config;
+  const keyPrefix = redis.options.keyPrefix ?? '';
   const followed = new Map<string, Followed>();
   let connection: ReadConnection | undefined;
   /** The last entry read from the wake stream. */
@@ -104,7 +105,9 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
       )
       .finally(() => (blockedWithout = false));
     const entries = new Map(reading);
-    for (const [key, read] of reply ?? []) {
+    for (const [prefixedKey, read] of reply ?? []) {
+      // The reply names each key with the client's keyPrefix, which ioredis added to the command.
+      const key = prefixedKey.slice(keyPrefix.length);
       if (key === wakeKey) wakeId = read.at(-1)?.[0] ?? wakeId;
       const entry = entries.get(key);
       for (const [id, fields] of read) {

@@ -188,4 +188,23 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore with many stre
     expect(good.map((m) => m.id)).toEqual(ids);
     held.unsubscribe();
   });
+
+  it("reads through a client with a keyPrefix (ioredis adds it to every key, XREAD's reply names the keys with it)", async () => {
+    const prefixed = new Redis({ host: '127.0.0.1', port: suite.server.port, keyPrefix: 'app:' });
+    try {
+      const streams = createResumableStreams({ store: createRedisResumableStore({ redis: prefixed, prefix: 'kp:' }) });
+      const tokens$ = new ReplaySubject<SseMessage>();
+      const started = followerOf(streams.start('one', tokens$));
+      tokens$.next({ event: 'token', data: 'a' });
+      await until(() => started.messages.length === 1, 'the first token');
+      const late = followerOf(streams.follow('one'));
+      tokens$.next({ event: 'token', data: 'b' });
+      tokens$.complete();
+      await Promise.all([started.done, late.done]);
+      for (const follower of [started, late]) expect(follower.messages.map((m) => m.data)).toEqual(['a', 'b', '{}']);
+      expect(await suite.publisher.exists('app:kp:{one}')).toBe(1);
+    } finally {
+      prefixed.disconnect();
+    }
+  });
 });
