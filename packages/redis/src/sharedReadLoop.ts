@@ -83,15 +83,16 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
   };
   const current = (key: string, entry: Followed): boolean => followed.get(key) === entry;
 
-  /** Reads where the streams that joined start; then they are ready. */
-  const start = async (loop: ReadConnection, joined: Array<[string, Followed]>): Promise<void> => {
+  /** Reads where the streams that joined start; then they are ready. False when the connection had to be replaced. */
+  const start = async (loop: ReadConnection, joined: Array<[string, Followed]>): Promise<boolean> => {
     const ids = await loop.ask((c) => Promise.all(joined.map(([key]) => newestId(c, key))), 0);
-    if (ids === undefined) return;
+    if (ids === undefined) return false;
     joined.forEach(([key, entry], n) => {
       if (!current(key, entry)) return;
       entry.lastId = ids[n];
       entry.ready.next(true);
     });
+    return true;
   };
   /** One `XREAD BLOCK` of every stream that is ready; hands each entry on to the stream's subscribers. */
   const read = async (loop: ReadConnection, reading: Array<[string, Followed]>): Promise<void> => {
@@ -118,8 +119,9 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
       }
     }
   };
-  /** Ends the live side of the streams among `reading` whose key holds something else (`WRONGTYPE`); false if none does. */
-  const dropMistyped = async (reading: Array<[string, Followed]>, error: unknown): Promise<boolean> => {
+  /** Ends the live side of the followed streams whose key holds something else (`WRONGTYPE`); false if none does. */
+  const dropMistyped = async (error: unknown): Promise<boolean> => {
+    const reading = [...followed];
     const types = await Promise.all(reading.map(([key]) => redis.type(key)));
     const mistyped = reading.filter((_, n) => types[n] !== 'stream' && types[n] !== 'none');
     for (const [key, entry] of mistyped) {
@@ -132,15 +134,16 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
   };
   const run = async (loop: ReadConnection): Promise<void> => {
     // Bounded by the followed streams: each turn waits at most blockMs + the grace, the last one leaving ends it.
+    // A turn starts the streams that joined, then reads (so joins coming fast cannot hold the reading back).
     while (loop === connection) {
-      const all = [...followed];
-      const joined = all.filter(([, entry]) => entry.lastId === undefined);
+      const joined = [...followed].filter(([, entry]) => entry.lastId === undefined);
       try {
-        if (joined.length > 0) await start(loop, joined);
-        else await read(loop, all);
+        if (joined.length > 0 && !(await start(loop, joined))) continue;
+        const ready = [...followed].filter(([, entry]) => entry.lastId !== undefined);
+        if (ready.length > 0 && loop === connection) await read(loop, ready);
       } catch (error) {
         // One stream replaced by a key of another type must not end the others.
-        if (!(await dropMistyped(joined.length > 0 ? joined : all, error))) throw error;
+        if (loop === connection && !(await dropMistyped(error))) throw error;
       }
     }
   };
