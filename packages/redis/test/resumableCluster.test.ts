@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
-import { lastValueFrom, range, map, timeout, toArray } from 'rxjs';
+import { lastValueFrom, ReplaySubject, timeout, toArray } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
 import { createResumableStreams } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisResumableStore } from '../src/index.js';
@@ -35,11 +36,16 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore on a Redis Clu
     return count;
   };
 
-  /** Runs {@link N} answers of {@link TOKENS} tokens at once under `prefix`, each followed once besides its start; resolves to the most loop connections seen. */
-  const answers = async (prefix: string): Promise<number> => {
+  /**
+   * Runs {@link N} answers of {@link TOKENS} tokens at once under `prefix`, each followed once
+   * besides its start, running `midway` once half the tokens are given to the producers; resolves
+   * to the most loop connections seen.
+   */
+  const answers = async (prefix: string, midway = async (): Promise<void> => undefined): Promise<number> => {
     const streams = createResumableStreams({ store: createRedisResumableStore({ redis, prefix }) });
     const ids = Array.from({ length: N }, (_, n) => `a${n}`);
-    const tokens$ = range(0, TOKENS).pipe(map((n) => ({ event: 'token', data: String(n) })));
+    // Every producer gets every token, also one subscribed after some were sent.
+    const tokens$ = new ReplaySubject<SseMessage>();
     const read = (source$: ReturnType<typeof streams.follow>) =>
       lastValueFrom(source$.pipe(timeout(15_000), toArray())).then((messages) => messages.map((m) => m.data));
     const started = ids.map((id) => read(streams.start(id, tokens$)));
@@ -57,9 +63,17 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore on a Redis Clu
     let most = 0;
     let done = false;
     const all = Promise.all([...started, ...followed]).finally(() => (done = true));
-    while (!done) most = Math.max(most, await connectionsNamed(`sse-rx-redis:${prefix}`));
+    const sampled = (async () => {
+      while (!done) most = Math.max(most, await connectionsNamed(`sse-rx-redis:${prefix}`));
+    })();
+    for (let n = 0; n < TOKENS; n++) {
+      if (n === TOKENS / 2) await midway();
+      tokens$.next({ event: 'token', data: String(n) });
+    }
+    tokens$.complete();
     const expected = [...Array.from({ length: TOKENS }, (_, n) => String(n)), '{}'];
     for (const messages of await all) expect(messages).toEqual(expected);
+    await sampled;
     return most;
   };
 
@@ -74,4 +88,12 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore on a Redis Clu
     // One client: the node it asked for the slots, and the node of the slot (measured: 2).
     expect(most).toBeLessThanOrEqual(cluster.startupNodes.length);
   });
+
+  it('follows the slot of its streams moved to another primary mid-answer: every follower gets every token once', async () => {
+    const slot = await cluster.slotOf('{moving}:');
+    const from = await cluster.primaryOf(slot);
+    const to = cluster.nodes.find((node) => node.id !== from.id)!;
+    await answers('{moving}:', () => cluster.moveSlot(slot, to));
+    expect((await cluster.primaryOf(slot)).id).toBe(to.id);
+  }, 30_000);
 });
