@@ -39,8 +39,9 @@ const STATE = /^(running|ended):(\d+)(?::(.+))?$/;
  * (or `ttlMs + keepMs` after its first event, if its instance dies). All the streams followed on
  * one instance are read by one `XREAD BLOCK` loop on one connection, which reads a stream while it
  * has followers there (its producer is one); on a Redis Cluster, one loop per hash tag: give
- * `prefix` a hash tag (`'{answers}:'`) to read them all on one connection. Deadlines are compared with each instance's clock: keep them in
- * sync (NTP) to within the 5 s grace a follower gives a late producer.
+ * `prefix` a hash tag (`'{answers}:'`) to read them all on one connection. Deadlines are compared
+ * with each instance's clock: keep them in sync (NTP) to within the 5 s grace a follower gives a
+ * late producer.
  *
  * @example
  * ```ts
