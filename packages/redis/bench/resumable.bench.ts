@@ -1,8 +1,8 @@
 /**
  * Resumable streams at scale on one instance: the Redis connections the instance holds, and the
  * time from the producers' first token to the last follower's `event: end`, for one 2,000-token
- * answer followed 50 times, and for 50 such answers at once (each followed once besides its
- * start). Starts its own redis-server on an ephemeral port, writes its section of `bench/results.md`.
+ * answer followed 50 times, for 50 such answers at once, and for 500 answers of 200 tokens at
+ * once (each followed once besides its start). Starts its own redis-server on an ephemeral port, writes its section of `bench/results.md`.
  *
  * Compare with another version of the package in the same process: give the path of its
  * `src/index.ts` in `SSE_RX_BASELINE` (e.g. a `git archive` of main with this package's
@@ -18,12 +18,12 @@ import { createRedisResumableStore } from '../src/index.js';
 import { startRedisServer } from '../test/redisServer.js';
 import { writeResultsSection } from './resultsSection.js';
 
-const TOKENS = 2_000;
 const ROUNDS = 3;
-/** [answers, followers of each] */
-const SCENARIOS: Array<[number, number]> = [
-  [1, 50],
-  [50, 1],
+/** [answers, followers of each, tokens of each] */
+const SCENARIOS: Array<[number, number, number]> = [
+  [1, 50, 2_000],
+  [50, 1, 2_000],
+  [500, 1, 200],
 ];
 
 type StoreFactory = (config: { redis: Redis; prefix: string }) => ResumableStore;
@@ -32,6 +32,7 @@ interface Row {
   version: string;
   answers: number;
   followers: number;
+  tokens: number;
   seconds: number;
   connections: number;
 }
@@ -43,6 +44,7 @@ async function run(
   prefix: string,
   answers: number,
   followers: number,
+  tokens: number,
 ): Promise<{ seconds: number; connections: number }> {
   const redis = new Redis({ host: '127.0.0.1', port });
   const admin = new Redis({ host: '127.0.0.1', port });
@@ -53,7 +55,7 @@ async function run(
   const go = new ReplaySubject<void>(1);
   const tokens$ = go.pipe(
     take(1),
-    mergeMap(() => range(0, TOKENS)),
+    mergeMap(() => range(0, tokens)),
     map((n) => ({ event: 'token', data: `token ${n} ` })),
   );
   const ids = Array.from({ length: answers }, (_, n) => `a${n}`);
@@ -89,17 +91,18 @@ const redisVersion = /v=(\S+)/.exec(execSync('redis-server --version').toString(
 const server = await startRedisServer();
 const rows: Row[] = [];
 try {
-  for (const [answers, followers] of SCENARIOS) {
+  for (const [answers, followers, tokens] of SCENARIOS) {
     for (const [version, createStore] of versions) {
       const runs: Array<{ seconds: number; connections: number }> = [];
       for (let round = 0; round < ROUNDS; round++) {
-        runs.push(await run(server.port, createStore, `r${rows.length}-${round}:`, answers, followers));
+        runs.push(await run(server.port, createStore, `r${rows.length}-${round}:`, answers, followers, tokens));
       }
       const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
       const row = {
         version,
         answers,
         followers,
+        tokens,
         seconds: best.seconds,
         connections: Math.max(...runs.map((r) => r.connections)),
       };
@@ -114,15 +117,18 @@ try {
 const table = [
   `## sse-rx-redis resumable streams on one instance`,
   ``,
-  `Answers of ${TOKENS.toLocaleString('en-US')} tokens produced by \`createResumableStreams\` on \`createRedisResumableStore\` (each token`,
-  `one XADD, one at a time per answer), each followed by its start and \`followers\` \`follow()\` calls, all in one`,
+  `Answers produced at once by \`createResumableStreams\` on \`createRedisResumableStore\` (each token one XADD, one at a`,
+  `time per answer), each followed by its start and \`followers\` \`follow()\` calls, all in one`,
   `Node ${process.version} process on 2 shared cores; redis-server ${redisVersion} on 127.0.0.1; ${new Date().toISOString().slice(0, 10)}.`,
   `Time: from the producers' first token to the last follower's \`event: end\` (best of ${ROUNDS}). Connections: the most`,
   `the redis-server held for the instance (\`CLIENT LIST\`, sampled every 25 ms), its own client included.`,
   ``,
-  `| version | answers | followers of each | seconds | Redis connections |`,
-  `| --- | ---: | ---: | ---: | ---: |`,
-  ...rows.map((r) => `| ${r.version} | ${r.answers} | ${r.followers} | ${r.seconds.toFixed(3)} | ${r.connections} |`),
+  `| version | answers | followers of each | tokens of each | seconds | Redis connections |`,
+  `| --- | ---: | ---: | ---: | ---: | ---: |`,
+  ...rows.map(
+    (r) =>
+      `| ${r.version} | ${r.answers} | ${r.followers} | ${r.tokens.toLocaleString('en-US')} | ${r.seconds.toFixed(3)} | ${r.connections} |`,
+  ),
   ``,
 ].join('\n');
 writeResultsSection(table);
