@@ -12,7 +12,7 @@ export function buildRequest(input: string | URL, init: SseInit, lastEventId: st
   } catch (cause) {
     const hint =
       base === undefined ? ' (outside a browser, give an absolute URL such as http://localhost:3000/events)' : '';
-    throw new TypeError(`fromSse: "${String(input)}" is not a valid URL${hint}`, { cause });
+    throw new TypeError(`fromSse: "${input}" is not a valid URL${hint}`, { cause });
   }
   try {
     const headers = new Headers(init.headers);

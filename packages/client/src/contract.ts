@@ -22,12 +22,10 @@ function readReport(text: string): (Omit<SseServerErrorReport, 'retryable'> & { 
   };
 }
 
-/** Parses `data` as a JSON object, or undefined. */
+/** Parses `data` as a JSON object, or undefined. JSON that starts with `{` can only be an object. */
 function jsonObject(data: string): object | undefined {
-  if (!data.startsWith('{')) return undefined;
   try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    return data.startsWith('{') ? (JSON.parse(data) as object) : undefined;
   } catch {
     return undefined;
   }
@@ -40,12 +38,15 @@ export function readServerError(event: SseEvent): SseServerErrorReport | undefin
 }
 
 /**
- * The `code` and `message` of an error answered before the stream, when `body` is the contract's
- * JSON `{ status, code?, message }` with `status` the response's own; else no fields.
+ * The contract's JSON `{ status, code?, message }` of an error answered before the stream, when `body`
+ * is one with `status` the response's own; else undefined.
  */
-export function readHttpErrorBody(body: string, status: number): { code?: string | undefined; message?: string } {
+export function readHttpErrorBody(
+  body: string,
+  status: number,
+): Pick<SseServerErrorReport, 'code' | 'message'> | undefined {
   const report = readReport(body);
-  return report?.status === status ? { code: report.code, message: report.message } : {};
+  return report?.status === status ? report : undefined;
 }
 
 /** The reset of an `event: reset` with data `{ reason, lastEventId }`, or undefined. */

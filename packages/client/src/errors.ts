@@ -85,8 +85,8 @@ export class SseHttpError extends SseConnectionError {
     this.bodySnippet = bodySnippet;
     this.response = response;
     const body = readHttpErrorBody(bodySnippet, response.status);
-    this.code = body.code;
-    this.serverMessage = body.message;
+    this.code = body?.code;
+    this.serverMessage = body?.message;
   }
 }
 

@@ -12,23 +12,23 @@ import {
 } from './errors.js';
 import { MAX_TIMER_MS } from './operators/retryBackoff.js';
 import { readSnippet } from './readSnippet.js';
-import type { RawSseEvent, SseActivity, SseInit, SseReset } from './types.js';
+import type { FromSseConfig } from './fromSse.js';
+import type { RawSseEvent, SseInit } from './types.js';
 
-/** How one attempt of {@link fromSse} connects; shared by all attempts of a subscription. */
-export interface FetchEventsConfig {
+/**
+ * How one attempt of {@link fromSse} connects; shared by all attempts of a subscription. The
+ * options of {@link FromSseConfig} as given (`stallTimeoutMs` undefined: the watchdog is armed from the
+ * heartbeat announcement, if any), with the request and the resolved defaults over them.
+ */
+export interface FetchEventsConfig
+  extends Pick<FromSseConfig, 'stallTimeoutMs' | 'maxEventSize' | 'onActivity' | 'onReset' | 'onState'> {
   input: string | URL;
   init: () => SseInit | Promise<SseInit>;
   fetch: typeof fetch;
   /** End of body is an error to retry (`true`) or completion (`false`). */
   reconnect: boolean;
-  /** Explicit watchdog; undefined: armed from the heartbeat announcement, if any. */
-  stallTimeoutMs: number | undefined;
   connectTimeoutMs: number;
-  maxEventSize: number | undefined;
   serverErrors: boolean;
-  onOpen: () => void;
-  onActivity: ((activity: SseActivity) => void) | undefined;
-  onReset: ((reset: SseReset) => void) | undefined;
 }
 
 /** The watchdog after a heartbeat announcement: this many intervals. */
@@ -108,7 +108,7 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
         throw new SseHttpError(`SSE request to ${request.url} ${reason}`, response, snippet, state);
       }
       if (!response.body) throw new SseNetworkError('The response has no body', state);
-      config.onOpen();
+      config.onState?.({ status: 'open' });
       await readEvents(response.body);
     };
 
@@ -130,7 +130,7 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
     const readEvents = async (body: ReadableStream<Uint8Array>): Promise<void> => {
       const decoder = new SseDecoder({
         lastEventId: state.lastEventId,
-        ...(config.maxEventSize === undefined ? {} : { maxEventSize: config.maxEventSize }),
+        maxEventSize: config.maxEventSize,
         onEvent,
         onRetry: (ms) => {
           state.retryMs = ms;

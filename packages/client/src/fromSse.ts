@@ -192,6 +192,8 @@ export function fromSse<EventMap = Record<string, unknown>>(
   input: string | URL,
   config: FromSseConfig = {},
 ): Observable<SseEventOf<EventMap>> {
+  // Every client option is named here, so that `fixed` holds the request fields alone; fetchEvents
+  // reads the options it needs from `config` itself.
   const {
     init,
     reconnect = isIdempotent(config.method),
@@ -228,17 +230,13 @@ export function fromSse<EventMap = Record<string, unknown>>(
       },
     });
   const fetchConfig: FetchEventsConfig = {
+    ...config,
     input,
     init: init ? async () => checkMethod(mergeInit(fixed, await init())) : () => fixed,
     fetch: fetchFn ?? ((...args) => globalThis.fetch(...args)),
     reconnect: Boolean(retry),
-    stallTimeoutMs,
     connectTimeoutMs,
-    maxEventSize,
     serverErrors,
-    onOpen: () => onState?.({ status: 'open' }),
-    onActivity,
-    onReset,
   };
   return defer(() => {
     // The resume state of this subscription: kept across its reconnects and pauses, never shared.

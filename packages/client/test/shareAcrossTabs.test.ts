@@ -181,7 +181,8 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
         expect(states.at(-1)).toBe('closed');
       }
       expect(requestsFor(path)[0]!.lastEventId).toBeUndefined();
-      expect(resumedFrom).toBeGreaterThanOrEqual(10);
+      // Mid-stream: each follower had 5 events (ids from 1) before the leader closed.
+      expect(resumedFrom).toBeGreaterThanOrEqual(5);
       await waitFor(() => openFor(path) === 0, 5000, 'the last tab to close the connection');
     } finally {
       for (const tab of others) await tab.close();

@@ -40,33 +40,33 @@ const PIECES_PER_JOIN = 256;
  */
 export class SseDecoder {
   /** The last event id seen so far: what a reconnecting client sends as `Last-Event-ID`. */
-  lastEventId: string;
+  lastEventId!: string;
 
-  private readonly options: SseDecoderConfig;
-  private readonly maxEventSize: number;
-  private utf8 = new Utf8ChunkDecoder();
-  private started = false;
+  readonly #options: SseDecoderConfig;
+  readonly #maxEventSize: number;
+  #utf8!: Utf8ChunkDecoder;
+  #started!: boolean;
   /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
-  private skipLeadingLF = false;
+  #skipLeadingLF!: boolean;
   /** Pieces of a line whose end has not arrived yet. */
-  private pendingParts: string[] = [];
+  #pendingParts!: string[];
   /** How many of the first `pendingParts` are already joined blocks of PIECES_PER_JOIN pieces. */
-  private pendingBlocks = 0;
-  private pendingSize = 0;
+  #pendingBlocks!: number;
+  #pendingSize!: number;
   /** Skipping the rest of an event that went past `maxEventSize`. */
-  private discarding = false;
+  #discarding!: boolean;
   /** Skipping the rest of a line that is not needed (oversized, or inside a dropped event). */
-  private skippingLine = false;
-  private data = '';
-  private hasData = false;
-  private eventType = '';
-  private idBuffer: string;
+  #skippingLine!: boolean;
+  #data!: string;
+  #hasData!: boolean;
+  #eventType!: string;
+  #idBuffer!: string;
 
   /** @param options - callbacks and limits, see {@link SseDecoderConfig}. */
   constructor(options: SseDecoderConfig = {}) {
-    this.options = options;
-    this.maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
-    this.lastEventId = this.idBuffer = options.lastEventId ?? '';
+    this.#options = options;
+    this.#maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+    this.reset();
   }
 
   /**
@@ -74,8 +74,8 @@ export class SseDecoder {
    * @param chunk - bytes or already-decoded text, of any size (empty is fine).
    */
   feed(chunk: Uint8Array | string): void {
-    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk);
-    if (text.length > 0) this.feedText(text);
+    const text = typeof chunk === 'string' ? chunk : this.#utf8.decode(chunk);
+    if (text.length > 0) this.#feedText(text);
   }
 
   /**
@@ -84,41 +84,42 @@ export class SseDecoder {
    * last event id, as a reconnecting client keeps it).
    */
   end(): void {
-    const rest = this.utf8.flush();
-    if (rest.length > 0) this.feedText(rest);
-    this.startNewStream();
+    const rest = this.#utf8.flush();
+    if (rest.length > 0) this.#feedText(rest);
+    this.#startNewStream();
   }
 
   /** Forgets everything, the last event id included (set back to the constructor's `lastEventId`). */
   reset(): void {
-    this.startNewStream();
-    this.lastEventId = this.idBuffer = this.options.lastEventId ?? '';
+    this.#startNewStream();
+    this.lastEventId = this.#idBuffer = this.#options.lastEventId ?? '';
   }
 
-  private startNewStream(): void {
-    this.utf8 = new Utf8ChunkDecoder();
-    this.started = false;
-    this.skipLeadingLF = false;
-    this.pendingParts = [];
-    this.pendingBlocks = 0;
-    this.pendingSize = 0;
-    this.discarding = false;
-    this.skippingLine = false;
-    this.data = '';
-    this.hasData = false;
-    this.eventType = '';
+  /** Sets the state of one stream to its start, the last event id aside. */
+  #startNewStream(): void {
+    this.#utf8 = new Utf8ChunkDecoder();
+    this.#started = false;
+    this.#skipLeadingLF = false;
+    this.#pendingParts = [];
+    this.#pendingBlocks = 0;
+    this.#pendingSize = 0;
+    this.#discarding = false;
+    this.#skippingLine = false;
+    this.#data = '';
+    this.#hasData = false;
+    this.#eventType = '';
   }
 
-  private feedText(text: string): void {
+  #feedText(text: string): void {
     let position = 0;
     const length = text.length;
-    if (!this.started) {
-      this.started = true;
+    if (!this.#started) {
+      this.#started = true;
       // "One leading U+FEFF BYTE ORDER MARK character must be ignored if any are present."
       if (text.startsWith(BOM)) position = 1;
     }
-    if (this.skipLeadingLF) {
-      this.skipLeadingLF = false;
+    if (this.#skipLeadingLF) {
+      this.#skipLeadingLF = false;
       if (text.charCodeAt(position) === LF) position++;
     }
     // Positions of the next LF and CR, searched again only once passed: one scan of the text for each.
@@ -129,124 +130,124 @@ export class SseDecoder {
       if (nextCR < position) nextCR = indexOrEnd(text, '\r', position);
       const lineEnd = nextLF < nextCR ? nextLF : nextCR;
       if (lineEnd === length) {
-        this.keepPartialLine(text.slice(position));
+        this.#keepPartialLine(text.slice(position));
         return;
       }
-      if (this.skippingLine) {
+      if (this.#skippingLine) {
         // The end of a line that keepPartialLine chose to skip.
-        this.skippingLine = false;
-      } else if (this.pendingParts.length > 0) {
-        this.pendingParts.push(text.slice(position, lineEnd));
-        const line = this.pendingParts.join('');
-        this.pendingParts = [];
-        this.pendingBlocks = 0;
-        this.pendingSize = 0;
-        this.processLine(line, 0, line.length);
-      } else if (lineEnd === position) this.blankLine();
+        this.#skippingLine = false;
+      } else if (this.#pendingParts.length > 0) {
+        this.#pendingParts.push(text.slice(position, lineEnd));
+        const line = this.#pendingParts.join('');
+        this.#pendingParts = [];
+        this.#pendingBlocks = 0;
+        this.#pendingSize = 0;
+        this.#processLine(line, 0, line.length);
+      } else if (lineEnd === position) this.#blankLine();
       else if (
-        !this.hasData &&
+        !this.#hasData &&
         lineEnd === nextLF &&
         text.charCodeAt(lineEnd + 1) === LF &&
         isData(text, position) &&
-        !this.discarding &&
-        lineEnd - position <= this.maxEventSize
+        !this.#discarding &&
+        lineEnd - position <= this.#maxEventSize
       ) {
         // The common event, one `data:` line and the blank line after it, in one step.
-        this.lastEventId = this.idBuffer;
-        this.emit(text.slice(valueStart(text, position + 5), lineEnd));
+        this.lastEventId = this.#idBuffer;
+        this.#emit(text.slice(valueStart(text, position + 5), lineEnd));
         position = lineEnd + 2;
         continue;
-      } else this.processLine(text, position, lineEnd);
+      } else this.#processLine(text, position, lineEnd);
       position = lineEnd + 1;
       // "Lines must be separated by either a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF)
       // character pair, a single U+000A LINE FEED (LF) character, or a single U+000D CARRIAGE
       // RETURN (CR) character."
       if (lineEnd === nextCR) {
-        if (position === length) this.skipLeadingLF = true;
+        if (position === length) this.#skipLeadingLF = true;
         else if (text.charCodeAt(position) === LF) position++;
       }
     }
   }
 
-  private keepPartialLine(part: string): void {
-    if (this.skippingLine) return;
-    if (this.discarding) {
+  #keepPartialLine(part: string): void {
+    if (this.#skippingLine) return;
+    if (this.#discarding) {
       // A non-blank line inside a dropped event: nothing of it is needed.
-      this.skippingLine = true;
+      this.#skippingLine = true;
       return;
     }
-    this.pendingSize += part.length;
-    if (this.pendingSize + this.data.length > this.maxEventSize) {
-      this.startDiscarding(this.pendingParts[0] ?? part);
-      this.skippingLine = true;
+    this.#pendingSize += part.length;
+    if (this.#pendingSize + this.#data.length > this.#maxEventSize) {
+      this.#startDiscarding(this.#pendingParts[0] ?? part);
+      this.#skippingLine = true;
       return;
     }
-    this.pendingParts.push(part);
-    if (this.pendingParts.length - this.pendingBlocks === PIECES_PER_JOIN) {
-      this.pendingParts.push(this.pendingParts.splice(this.pendingBlocks).join(''));
-      this.pendingBlocks++;
+    this.#pendingParts.push(part);
+    if (this.#pendingParts.length - this.#pendingBlocks === PIECES_PER_JOIN) {
+      this.#pendingParts.push(this.#pendingParts.splice(this.#pendingBlocks).join(''));
+      this.#pendingBlocks++;
     }
   }
 
-  private startDiscarding(line: string): void {
-    this.discarding = true;
-    this.pendingParts = [];
-    this.pendingBlocks = 0;
-    this.pendingSize = 0;
-    this.data = '';
-    this.hasData = false;
-    this.options.onError?.(
+  #startDiscarding(line: string): void {
+    this.#discarding = true;
+    this.#pendingParts = [];
+    this.#pendingBlocks = 0;
+    this.#pendingSize = 0;
+    this.#data = '';
+    this.#hasData = false;
+    this.#options.onError?.(
       new SseProtocolError(
         'max-size-exceeded',
-        `A line plus the data buffered for its event went past maxEventSize (${this.maxEventSize} characters); it was dropped. Raise maxEventSize if such events are expected.`,
+        `A line plus the data buffered for its event went past maxEventSize (${this.#maxEventSize} characters); it was dropped. Raise maxEventSize if such events are expected.`,
         { line },
       ),
     );
   }
 
   /** Processes the non-blank line `text[start, end)` in place. */
-  private processLine(text: string, start: number, end: number): void {
-    if (this.discarding) return;
-    if (end - start + this.data.length > this.maxEventSize) {
-      this.startDiscarding(text.slice(start, end));
+  #processLine(text: string, start: number, end: number): void {
+    if (this.#discarding) return;
+    if (end - start + this.#data.length > this.#maxEventSize) {
+      this.#startDiscarding(text.slice(start, end));
       return;
     }
     // The common fields are recognised in place, only their value sliced out.
-    if (isData(text, start)) this.appendData(text.slice(valueStart(text, start + 5), end));
-    else if (isId(text, start)) this.setId(text.slice(valueStart(text, start + 3), end));
-    else if (isEvent(text, start)) this.eventType = text.slice(valueStart(text, start + 6), end);
-    else this.processOtherLine(text.slice(start, end));
+    if (isData(text, start)) this.#appendData(text.slice(valueStart(text, start + 5), end));
+    else if (isId(text, start)) this.#setId(text.slice(valueStart(text, start + 3), end));
+    else if (isEvent(text, start)) this.#eventType = text.slice(valueStart(text, start + 6), end);
+    else this.#processOtherLine(text.slice(start, end));
   }
 
   /** A comment, or a line of another field than `data:`, `id:` and `event:` (kept apart: rare, and it keeps processLine small). */
-  private processOtherLine(line: string): void {
+  #processOtherLine(line: string): void {
     const colon = line.indexOf(':');
     // "If the line starts with a U+003A COLON character (:): Ignore the line." (we report it)
-    if (colon === 0) this.options.onComment?.(line.slice(valueStart(line, 1)));
+    if (colon === 0) this.#options.onComment?.(line.slice(valueStart(line, 1)));
     // "Otherwise, the string is not empty but does not contain a U+003A COLON character (:):
     // Process the field using the whole line as the field name, and the empty string as the field value."
-    else if (colon === -1) this.processField(line, '');
-    else this.processField(line.slice(0, colon), line.slice(valueStart(line, colon + 1)));
+    else if (colon === -1) this.#processField(line, '');
+    else this.#processField(line.slice(0, colon), line.slice(valueStart(line, colon + 1)));
   }
 
-  private processField(field: string, value: string): void {
+  #processField(field: string, value: string): void {
     switch (field) {
       case 'data':
-        this.appendData(value);
+        this.#appendData(value);
         return;
       case 'event':
-        this.eventType = value;
+        this.#eventType = value;
         return;
       case 'id':
-        this.setId(value);
+        this.#setId(value);
         return;
       case 'retry':
         // "If the field value consists of only ASCII digits, then interpret the field value as an
         // integer in base ten, and set the event stream's reconnection time to that integer.
         // Otherwise, ignore the field."
-        if (ASCII_DIGITS.test(value)) this.options.onRetry?.(Number.parseInt(value, 10));
+        if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number(value));
         else
-          this.options.onError?.(
+          this.#options.onError?.(
             new SseProtocolError('invalid-retry', `Ignored retry field "${value}": it must be ASCII digits only.`, {
               field,
               line: `${field}:${value}`,
@@ -258,10 +259,10 @@ export class SseDecoder {
     }
   }
 
-  private setId(value: string): void {
+  #setId(value: string): void {
     // "If the field value does not contain U+0000 NULL, then set the last event ID buffer to
     // the field value. Otherwise, ignore the field."
-    if (!value.includes('\0')) this.idBuffer = value;
+    if (!value.includes('\0')) this.#idBuffer = value;
   }
 
   /**
@@ -269,42 +270,42 @@ export class SseDecoder {
    * character to the data buffer." Kept without the trailing LF (`hasData` says the buffer is
    * not empty), which is what dispatch would remove anyway.
    */
-  private appendData(value: string): void {
-    if (this.hasData) this.data += '\n' + value;
+  #appendData(value: string): void {
+    if (this.#hasData) this.#data += '\n' + value;
     else {
-      this.data = value;
-      this.hasData = true;
+      this.#data = value;
+      this.#hasData = true;
     }
   }
 
   /** "If the line is empty (a blank line): Dispatch the event." */
-  private blankLine(): void {
-    if (this.discarding) {
-      this.discarding = false;
-      this.eventType = '';
+  #blankLine(): void {
+    if (this.#discarding) {
+      this.#discarding = false;
+      this.#eventType = '';
       return;
     }
     // "Set the last event ID string of the event source to the value of the last event ID buffer."
-    this.lastEventId = this.idBuffer;
+    this.lastEventId = this.#idBuffer;
     // "If the data buffer is an empty string, set the data buffer and the event type buffer to the
     // empty string and return."
-    if (!this.hasData) {
-      this.eventType = '';
+    if (!this.#hasData) {
+      this.#eventType = '';
       return;
     }
     // "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the
     // last character from the data buffer." (`data` is kept without it: see appendData.)
-    const data = this.data;
-    this.data = '';
-    this.hasData = false;
-    this.emit(data);
+    const data = this.#data;
+    this.#data = '';
+    this.#hasData = false;
+    this.#emit(data);
   }
 
   /** Dispatches an event with `data`, the type buffered and the last event id, and resets the type. */
-  private emit(data: string): void {
-    const type = this.eventType.length > 0 ? this.eventType : 'message';
-    this.eventType = '';
-    this.options.onEvent?.({ type, data, lastEventId: this.lastEventId });
+  #emit(data: string): void {
+    const type = this.#eventType.length > 0 ? this.#eventType : 'message';
+    this.#eventType = '';
+    this.#options.onEvent?.({ type, data, lastEventId: this.lastEventId });
   }
 }
 

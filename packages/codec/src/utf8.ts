@@ -14,31 +14,31 @@
  */
 export class Utf8ChunkDecoder {
   /** Used only for chunks expected to be ASCII (Node's V8 path). */
-  private readonly asciiDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  #asciiDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /** Used for other text: put in streaming mode once, which sends every later call through ICU in Node. */
-  private readonly textDecoder = streamingModeDecoder();
+  #textDecoder = streamingModeDecoder();
   /** The previous chunk decoded to one code unit per byte (ASCII, as far as speed is concerned). */
-  private asciiSoFar = true;
-  private held: Uint8Array | undefined;
-  private scratch = new Uint8Array(0);
+  #asciiSoFar = true;
+  #held: Uint8Array | undefined;
+  #scratch = new Uint8Array(0);
 
   /** Decodes the next chunk, holding back a trailing incomplete code point. */
   decode(chunk: Uint8Array): string {
     // A few ASCII bytes (a stream read in tiny pieces): skip the TextDecoder call, most of the cost.
-    if (chunk.length <= MAX_TINY && this.held === undefined && isAscii(chunk)) return asciiText(chunk);
+    if (chunk.length <= MAX_TINY && this.#held === undefined && isAscii(chunk)) return asciiText(chunk);
     let bytes = chunk;
-    if (this.held !== undefined) {
-      bytes = this.joinHeld(this.held, chunk);
-      this.held = undefined;
+    if (this.#held !== undefined) {
+      bytes = this.#joinHeld(this.#held, chunk);
+      this.#held = undefined;
     }
     const cut = completeLength(bytes);
     if (cut < bytes.length) {
-      this.held = bytes.slice(cut);
+      this.#held = bytes.slice(cut);
       bytes = bytes.subarray(0, cut);
     }
     if (bytes.length === 0) return '';
-    const text = this.asciiSoFar ? this.asciiDecoder.decode(bytes) : this.textDecoder.decode(bytes);
-    this.asciiSoFar = text.length === bytes.length;
+    const text = this.#asciiSoFar ? this.#asciiDecoder.decode(bytes) : this.#textDecoder.decode(bytes);
+    this.#asciiSoFar = text.length === bytes.length;
     return text;
   }
 
@@ -47,12 +47,12 @@ export class Utf8ChunkDecoder {
    * fresh buffer per chunk (or decoding the two parts apart and joining the strings) costs more than
    * decoding the chunk.
    */
-  private joinHeld(held: Uint8Array, chunk: Uint8Array): Uint8Array {
+  #joinHeld(held: Uint8Array, chunk: Uint8Array): Uint8Array {
     const length = held.length + chunk.length;
-    let buffer = this.scratch;
+    let buffer = this.#scratch;
     if (buffer.length < length) {
       buffer = new Uint8Array(length);
-      if (length <= MAX_SCRATCH) this.scratch = buffer;
+      if (length <= MAX_SCRATCH) this.#scratch = buffer;
     }
     buffer.set(held);
     buffer.set(chunk, held.length);
@@ -61,9 +61,9 @@ export class Utf8ChunkDecoder {
 
   /** Ends the stream: held bytes (an incomplete code point) become U+FFFD. */
   flush(): string {
-    const held = this.held;
-    this.held = undefined;
-    return held === undefined ? '' : this.textDecoder.decode(held);
+    const held = this.#held;
+    this.#held = undefined;
+    return held === undefined ? '' : this.#textDecoder.decode(held);
   }
 }
 

@@ -1,8 +1,9 @@
-import { Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore, FoundStream, ResumableStore } from 'sse-rx-server';
-import { createRedisStore, type RedisStore, type RedisStoreConfig } from './createRedisStore.js';
+import { createRedisStore, type RedisStoreConfig } from './createRedisStore.js';
 import type { RedisClient } from './redisClient.js';
+import { resumeStream } from './resume.js';
+import { sharedReads } from './sharedReads.js';
 import { siblingKey } from './siblingKey.js';
 
 /**
@@ -10,7 +11,10 @@ import { siblingKey } from './siblingKey.js';
  * @public
  */
 export interface RedisResumableStoreConfig {
-  /** Your ioredis client, a `Redis` or a `Cluster`: claims, appends and replays go through it; each followed stream reads on a `redis.duplicate()`. */
+  /**
+   * Your ioredis client, a `Redis` or a `Cluster`: claims, appends and replays go through it; the
+   * followed streams are read on one `redis.duplicate()` (on a Cluster: one per hash tag).
+   */
   redis: RedisClient;
   /**
    * The start of every key: a stream's events are the Redis Stream `<prefix>{<id>}`, its state the
@@ -18,7 +22,7 @@ export interface RedisResumableStoreConfig {
    * @default 'sse-rx:resumable:'
    */
   prefix?: string;
-  /** Tuning of each stream's read loop, as in {@link createRedisStore}. @default {} */
+  /** Tuning of the shared read loop, as in {@link createRedisStore}: `blockMs` 5000, `replyGraceMs` 2000, `maxEntriesPerRead` (per stream) 500. @default {} */
   readLoop?: Pick<RedisStoreConfig, 'blockMs' | 'replyGraceMs' | 'maxEntriesPerRead'>;
 }
 
@@ -31,10 +35,13 @@ const STATE = /^(running|ended):(\d+)(?::(.+))?$/;
  * A `ResumableStore` (for `createResumableStreams` of sse-rx-server) on Redis, shared by every
  * instance of an app: a stream started on one instance is followed, resumed and cancelled from any
  * other. `claim` is one `SET … NX PX ttlMs` (so a producer runs once, cluster-wide); each stream is
- * a Redis Stream read through {@link createRedisStore} (one read loop per stream per process, shared
- * by its followers), that expires `keepMs` after its end (or `ttlMs + keepMs` after its first
- * event, if its instance dies). Deadlines are compared with each instance's clock: keep them in
- * sync (NTP) to within the 5 s grace a follower gives a late producer.
+ * a Redis Stream, appended to as by {@link createRedisStore}, that expires `keepMs` after its end
+ * (or `ttlMs + keepMs` after its first event, if its instance dies). All the streams followed on
+ * one instance are read by one `XREAD BLOCK` loop on one connection, which reads a stream while it
+ * has followers there (its producer is one); on a Redis Cluster, one loop per hash tag: give
+ * `prefix` a hash tag (`'{answers}:'`) to read them all on one connection. Deadlines are compared
+ * with each instance's clock: keep them in sync (NTP) to within the 5 s grace a follower gives a
+ * late producer.
  *
  * @example
  * ```ts
@@ -53,37 +60,36 @@ export function createRedisResumableStore(config: RedisResumableStoreConfig): Re
   const streamKey = (streamId: string): string => `${prefix}{${streamId}}`;
   // The stream's bookkeeping key, in its cluster slot: `<prefix>{<id>}:state`.
   const stateKey = (streamId: string): string => siblingKey(streamKey(streamId), 'state');
-  const storeOf = (streamId: string): RedisStore =>
-    // The producer's own bound keeps the stream small: no trimming, and every client may replay it all.
-    createRedisStore({ ...readLoop, redis, stream: streamKey(streamId), maxEvents: Infinity, maxReplay: Infinity });
-  // One store per followed stream while it has subscribers, so they share one read loop.
-  const followed = new Map<string, { store: RedisStore; subscribers: number }>();
+  // One XREAD BLOCK loop reads every stream followed here (on a Cluster, one per slot's hash tag).
+  const { blockMs = 5000, replyGraceMs = 2000, maxEntriesPerRead = 500 } = readLoop;
+  const reads = sharedReads({
+    redis,
+    prefix,
+    blockMs,
+    replyGraceMs,
+    maxEntriesPerRead,
+    connectionName: `sse-rx-redis:${prefix}`,
+  });
   // Streams claimed here that have no event yet: the first append sets the key's expiry.
   const unexpired = new Map<string, number>();
 
   const events = (streamId: string): EventStore => {
-    const appender = storeOf(streamId);
+    const stream = streamKey(streamId);
+    // The producer's own bound keeps the stream small: no trimming, and every client may replay it all.
+    // Its read loop never runs (stream is not called): it appends, and checks the readLoop options.
+    const appender = createRedisStore({ ...readLoop, redis, stream, maxEvents: Infinity });
     return {
       append: async (message: SseMessage) => {
         const id = await appender.append(message);
         const ttlMs = unexpired.get(streamId);
         if (ttlMs !== undefined) {
           unexpired.delete(streamId);
-          await redis.pexpire(streamKey(streamId), ttlMs);
+          await redis.pexpire(stream, ttlMs);
         }
         return id;
       },
       stream: (lastEventId) =>
-        new Observable<SseMessage>((subscriber) => {
-          const entry = followed.get(streamId) ?? { store: storeOf(streamId), subscribers: 0 };
-          followed.set(streamId, entry);
-          entry.subscribers++;
-          const subscription = entry.store.stream(lastEventId).subscribe(subscriber);
-          return () => {
-            subscription.unsubscribe();
-            if (--entry.subscribers === 0 && followed.get(streamId) === entry) followed.delete(streamId);
-          };
-        }),
+        resumeStream({ ...reads.follow(stream), redis, stream, maxReplay: Infinity }, lastEventId),
     };
   };
 

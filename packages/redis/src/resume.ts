@@ -1,9 +1,12 @@
 import { firstValueFrom, Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { clientDemand, clientMeter, resetMessage } from 'sse-rx-server';
-import type { ReplayPlan } from './planReplay.js';
-import { REPLAY_PAGE_SIZE } from './readPage.js';
-import { compareStreamIds } from './streamId.js';
+import { newestId } from './newestId.js';
+import { planReplay, type ReplayPlan } from './planReplay.js';
+import { REPLAY_PAGE_SIZE, readPage } from './readPage.js';
+import type { RedisClient } from './redisClient.js';
+import type { LiveStream } from './sharedReadLoop.js';
+import { compareStreamIds, normalizeStreamId } from './streamId.js';
 
 /**
  * The most replayed bytes (of `data`) handed on in one go, even to a client whose connection takes
@@ -101,4 +104,30 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
     subscription.add(() => cancelWait());
     return subscription;
   });
+}
+
+/** What {@link resumeStream} serves from: a stream, the client it is read with, and its live side. */
+export interface StreamSource extends LiveStream {
+  redis: RedisClient;
+  stream: string;
+  /** The most entries replayed to one client (see `createRedisStore`). */
+  maxReplay: number;
+}
+
+/**
+ * An event store's `stream(lastEventId)` on a Redis Stream: without a `Last-Event-ID`, the entries
+ * appended from now on (after the newest one, asked on the connection appends use); with one, the
+ * entries after it as {@link planReplay} decides (or a reset), then the live ones; see {@link resume}.
+ */
+export function resumeStream(source: StreamSource, lastEventId: string | null | undefined): Observable<SseMessage> {
+  const { redis, stream, maxReplay } = source;
+  const readPageOf = (afterId: string): Promise<SseMessage[]> => readPage(redis, stream, afterId);
+  if (lastEventId === undefined || lastEventId === null || lastEventId === '') {
+    const liveOnly: ReplayPlan = { reset: false };
+    const start = (): Promise<string> => newestId(redis, stream);
+    return resume({ ...source, readPage: readPageOf, plan: async () => liveOnly, start, lastEventId: '' });
+  }
+  const lastId = normalizeStreamId(lastEventId);
+  const plan = (id: string | undefined): Promise<ReplayPlan> => planReplay(redis, stream, id, maxReplay);
+  return resume({ ...source, readPage: readPageOf, plan, start: async () => lastId, lastEventId });
 }

@@ -1,3 +1,5 @@
+import { hashTag } from './hashTag.js';
+
 /**
  * A key for data that belongs with the stream `stream` (its bookkeeping: a status, a lock, a
  * cancel flag), in the same Redis Cluster hash slot, so one script or `MULTI` may touch both and a
@@ -18,19 +20,11 @@
  * @public
  */
 export function siblingKey(stream: string, name: string): string {
-  if (hasHashTag(stream)) return `${stream}:${name}`;
+  if (hashTag(stream) !== undefined) return `${stream}:${name}`;
   if (stream === '' || stream.includes('}')) {
     throw new TypeError(
       `No key can share the cluster slot of the stream ${JSON.stringify(stream)}: name it with a hash tag, e.g. "{${stream.replace(/[{}]/g, '') || 'news'}}".`,
     );
   }
   return `{${stream}}:${name}`;
-}
-
-/** True when Redis hashes only part of `key`: a `{` followed later by a `}`, with something between. */
-function hasHashTag(key: string): boolean {
-  const open = key.indexOf('{');
-  if (open < 0) return false;
-  const close = key.indexOf('}', open + 1);
-  return close > open + 1;
 }

@@ -2,6 +2,7 @@
  * Server broadcast benchmark: one shared stream of 1 KB events to N loopback clients, three servers
  * in this process (each on its own port), the clients in a second process (broadcast-clients.mjs):
  *   (a) sse-rx-server: createMemoryStore -> sendEvents(req, res, store.stream(readLastEventId(req)))
+ *       and the same with a stream registry (its metrics on)
  *   (b) raw node:http: the same pre-encoded bytes written to every response in a loop
  *   (c) better-sse: createChannel() + createSession() + channel.broadcast()
  * Idle memory per connection is measured in a fresh server process per contender (this file with
@@ -15,10 +16,17 @@ import { fileURLToPath } from 'node:url';
 import { createChannel, createSession } from 'better-sse';
 // The built package (dist), as users run it: tsx would compile src with esbuild's keepNames, whose
 // __name() call on every named closure adds a property table to each (~250 B apiece, per connection).
-import { createMemoryStore, readLastEventId, sendEvents } from 'sse-rx-server';
+import { createMemoryStore, createStreamRegistry, readLastEventId, sendEvents } from 'sse-rx-server';
 
-type Kind = 'sse-rx-server' | 'raw node:http' | 'better-sse';
-const KINDS: Kind[] = ['sse-rx-server', 'raw node:http', 'better-sse'];
+type Kind = 'sse-rx-server' | 'sse-rx-server + registry' | 'raw node:http' | 'better-sse';
+const ALL_KINDS: Kind[] = ['sse-rx-server', 'sse-rx-server + registry', 'raw node:http', 'better-sse'];
+// BENCH_KINDS=sse-rx-server,better-sse runs only the contenders named (raw node:http always runs).
+const KINDS = ALL_KINDS.filter(
+  (kind) =>
+    kind === 'raw node:http' ||
+    process.env.BENCH_KINDS === undefined ||
+    process.env.BENCH_KINDS.split(',').some((name) => name === kind),
+);
 
 interface Contender {
   kind: Kind;
@@ -42,9 +50,11 @@ async function start(kind: Kind): Promise<Contender> {
   const sockets = new Set<Socket>();
   let publish: (data: string) => void;
   let handler: Parameters<typeof createServer>[1];
-  if (kind === 'sse-rx-server') {
+  if (kind === 'sse-rx-server' || kind === 'sse-rx-server + registry') {
     const store = createMemoryStore({ maxEvents: 100 });
-    handler = (req, res) => void sendEvents(req, res, store.stream(readLastEventId(req)));
+    // The registry counts every stream's messages and bytes for its metrics (what it costs to have them).
+    const registry = kind === 'sse-rx-server' ? undefined : createStreamRegistry();
+    handler = (req, res) => void sendEvents(req, res, store.stream(readLastEventId(req)), { registry });
     publish = (data) => void store.append({ data });
   } else if (kind === 'raw node:http') {
     const responses = new Set<import('node:http').ServerResponse>();
@@ -162,7 +172,7 @@ interface Done {
 async function main(): Promise<void> {
   const here = fileURLToPath(import.meta.url);
   const clients = fork(fileURLToPath(new URL('./broadcast-clients.mjs', import.meta.url)), [], { execArgv: [] });
-  // 10,000 clients fit (ulimit -n 20000, a few hundred MB) but take ~4 minutes with 3 rounds: BENCH_CLIENTS=10000.
+  // 10,000 clients fit (ulimit -n 20000, a few hundred MB) but take minutes: BENCH_CLIENTS=1000,10000.
   const SIZES = (process.env.BENCH_CLIENTS ?? '1000,3000').split(',').map(Number);
   const sections: string[] = [];
   const started = Date.now();
@@ -176,10 +186,13 @@ async function main(): Promise<void> {
     const thr = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
     const lat = new Map<Kind, { p50: number; p99: number }[]>(KINDS.map((k) => [k, []]));
     const load = new Map<Kind, { p50: number; p99: number }[]>(KINDS.map((k) => [k, []]));
+    const cpu = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
 
-    for (let round = 0; round < ROUNDS; round++) {
+    // Round -1 warms every contender up (the first one to run would pay V8's compilation) and is not counted.
+    for (let round = -1; round < ROUNDS; round++) {
+      const counted = round >= 0;
       for (let k = 0; k < contenders.length; k++) {
-        const c = contenders[(k + round) % contenders.length]!;
+        const c = contenders[(k + round + 1) % contenders.length]!;
         await request(clients, { type: 'connect', port: c.port, n: N }, 'connected');
         while (c.sockets.size < N) await sleep(10);
         await sleep(200);
@@ -194,33 +207,46 @@ async function main(): Promise<void> {
         const l = await latDone;
         if (l.timedOut || l.received !== N * LAT_EVENTS)
           throw new Error(`${c.kind}: latency phase got ${l.received}/${N * LAT_EVENTS}`);
-        lat.get(c.kind)!.push(l);
+        if (counted) lat.get(c.kind)!.push(l);
 
         // Throughput: as fast as the sockets take it; batches of 10 events, then wait while any
         // socket has more than 64 KiB queued in Node (same rule for every contender).
         await request(clients, { type: 'expect', total: N * EVENTS, timeoutMs: 90_000 }, 'expecting');
         const thrDone = request<Done>(clients, { type: 'noop' }, 'done', 120_000);
         const t0 = now();
+        const cpu0 = process.cpuUsage();
+        let scanCpu = 0;
         for (let i = 0; i < EVENTS; i += 10) {
           for (let j = i; j < Math.min(EVENTS, i + 10); j++) c.publish(eventData(j));
           await new Promise(setImmediate);
           for (let spin = 0; spin < 10_000; spin++) {
+            // The bench's own scan of N sockets is left out of the server's CPU time.
+            const scan0 = process.cpuUsage();
             let max = 0;
             for (const s of c.sockets) if (s.writableLength > max) max = s.writableLength;
+            const scan = process.cpuUsage(scan0);
+            scanCpu += scan.user + scan.system;
             if (max <= 64 * 1024) break;
             await sleep(1);
           }
         }
         const d = await thrDone;
+        const used = process.cpuUsage(cpu0);
+        used.user -= scanCpu;
+        const rate = (N * EVENTS) / ((d.lastReceipt - t0) / 1000);
+        const cpuPerDelivery = (used.user + used.system) / (N * EVENTS);
         if (d.timedOut || d.received !== N * EVENTS)
           throw new Error(`${c.kind}: throughput phase got ${d.received}/${N * EVENTS}`);
-        thr.get(c.kind)!.push((N * EVENTS) / ((d.lastReceipt - t0) / 1000));
-        load.get(c.kind)!.push(d);
+        if (counted) {
+          thr.get(c.kind)!.push(rate);
+          cpu.get(c.kind)!.push(cpuPerDelivery);
+          load.get(c.kind)!.push(d);
+        }
 
         await request(clients, { type: 'disconnect' }, 'disconnected');
         while (c.sockets.size > 0) await sleep(10);
         console.log(
-          `N=${N} round ${round} ${c.kind}: ${Math.round(thr.get(c.kind)!.at(-1)!)} events/s, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`,
+          `N=${N} ${counted ? `round ${round}` : 'warm-up'} ${c.kind}: ${Math.round(rate)} events/s, ${cpuPerDelivery.toFixed(2)} µs CPU/delivery, p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`,
         );
       }
     }
@@ -260,12 +286,13 @@ async function main(): Promise<void> {
     const rate = (k: Kind) => median(thr.get(k)!);
     const memOf = (k: Kind) => median(mem.get(k)!);
     const heapOf = (k: Kind) => median(heap.get(k)!);
+    const cpuOf = (k: Kind) => median(cpu.get(k)!);
     const fmt = (n: number) => Math.round(n).toLocaleString('en');
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     const rows = KINDS.map((k) => {
       const l = medianOf(lat.get(k)!);
       const u = medianOf(load.get(k)!);
-      return `| ${k} | ${fmt(rate(k))} | ${ratio(rate(k), rate('raw node:http'))} | ${ratio(rate(k), rate('better-sse'))} | ${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} | ${u.p50.toFixed(1)} / ${u.p99.toFixed(1)} | ${(memOf(k) / 1024).toFixed(1)} | ${ratio(memOf(k), memOf('raw node:http'))} | ${(heapOf(k) / 1024).toFixed(1)} | ${ratio(heapOf(k), heapOf('raw node:http'))} |`;
+      return `| ${k} | ${fmt(rate(k))} | ${ratio(rate(k), rate('raw node:http'))} | ${KINDS.includes('better-sse') ? ratio(rate(k), rate('better-sse')) : '-'} | ${cpuOf(k).toFixed(2)} | ${ratio(cpuOf('raw node:http'), cpuOf(k))} | ${l.p50.toFixed(2)} / ${l.p99.toFixed(2)} | ${u.p50.toFixed(1)} / ${u.p99.toFixed(1)} | ${(memOf(k) / 1024).toFixed(1)} | ${ratio(memOf(k), memOf('raw node:http'))} | ${(heapOf(k) / 1024).toFixed(1)} | ${ratio(heapOf(k), heapOf('raw node:http'))} |`;
     });
     for (const row of rows) console.log(row);
     sections.push(
@@ -273,15 +300,15 @@ async function main(): Promise<void> {
         `### ${N.toLocaleString('en')} clients`,
         '',
         `Throughput: ${EVENTS} events of 1 KB broadcast as fast as the sockets take them (${(N * EVENTS).toLocaleString('en')} deliveries per run);`,
-        `latency at light load: ${LAT_EVENTS} events, one every ${LAT_INTERVAL} ms. Median of ${ROUNDS} rounds (contender order rotated each round) (memory: ${Math.min(ROUNDS, 2)}).`,
+        `latency at light load: ${LAT_EVENTS} events, one every ${LAT_INTERVAL} ms. Median of ${ROUNDS} rounds after a warm-up round (contender order rotated each round) (memory: ${Math.min(ROUNDS, 2)}).`,
         '',
-        '| server | delivered events/s | vs raw | vs better-sse | latency p50 / p99 ms (paced) | latency p50 / p99 ms (at full throughput) | idle RSS KiB / connection | RSS vs raw | idle heap KiB / connection | heap vs raw |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        '| server | delivered events/s | vs raw | vs better-sse | server CPU µs / delivery | vs raw | latency p50 / p99 ms (paced) | latency p50 / p99 ms (at full throughput) | idle RSS KiB / connection | RSS vs raw | idle heap KiB / connection | heap vs raw |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
         ...rows,
         '',
       ].join('\n'),
     );
-    if (Date.now() - started > 150_000) break; // keep the whole bench bounded
+    if (Date.now() - started > 20 * 60_000) break; // keep the whole bench bounded
     console.log(`${N} clients done after ${Math.round((Date.now() - started) / 1000)} s`);
   }
   clients.send({ type: 'exit' });
@@ -296,11 +323,14 @@ async function main(): Promise<void> {
       '(a) sse-rx-server: `store.append({ data })` into `createMemoryStore({ maxEvents: 100 })` (a fresh message object per event),',
       'each client served by `sendEvents(req, res, store.stream(readLastEventId(req)))` (default backpressure bound, policy `close`), from the built',
       "package's `dist` as users run it (not `src` through tsx, whose keepNames adds a property table to every closure);",
+      'and the same with `{ registry: createStreamRegistry() }` (limits and metrics on: what the metrics cost; without a registry nothing is counted);',
       '(b) raw node:http writing the same pre-encoded `Buffer` to every response in a loop (the physical limit);',
       "(c) better-sse `createChannel()` + `createSession(req, res)` + `channel.register()` + `channel.broadcast(data, 'message')`",
       '(string serializer, no keep-alive timer or retry field, so it writes the same data as the others).',
       'The contenders run one after the other, in a rotating order each round; only one has clients at a time.',
-      'Throughput = deliveries / (receipt of the last event - first send). Publishing goes in batches of 10 events and pauses',
+      'Throughput = deliveries / (receipt of the last event - first send). Server CPU = user + system time of the server process',
+      '(`process.cpuUsage()`, its publishing loop included, its scan of the sockets for the pause rule left out) during the throughput phase, per delivery; "vs raw" there is raw\'s',
+      'CPU / ours (above 1 = we use less). Publishing goes in batches of 10 events and pauses',
       'while any server socket has more than 64 KiB queued in Node (same rule for all three, so no client is dropped).',
       'Latency = client receipt time - send time written into the event, both from `performance.timeOrigin + performance.now()`',
       '(same machine). Idle memory: a fresh server process per contender, warmed up by 100 connections that came and went',

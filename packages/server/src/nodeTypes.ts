@@ -79,4 +79,6 @@ export interface SseNodeResponse {
   readonly writableEnded: boolean;
   /** Bytes accepted by `write` and not yet handed to the kernel (the socket's or the HTTP/2 stream's included). */
   readonly writableLength?: number;
+  /** What `writableLength` may reach before `write` says the connection is full. */
+  readonly writableHighWaterMark?: number;
 }

@@ -5,6 +5,7 @@ import type { SseNodeHeaders, SseNodeRequest, SseNodeResponse, SseNodeSocket } f
 import { type Admission, admit, isRefusal } from './admission.js';
 import { Pump, type SinkConnection } from './pump.js';
 import { checkHeadTimeout, type SseResponseConfig } from './responseConfig.js';
+import { joinFrames, type TickBatched, writeAtTickEnd } from './tickBatch.js';
 
 /**
  * Options of {@link sendEvents}.
@@ -114,14 +115,27 @@ function answer(res: SseNodeResponse, code: number, headers: Record<string, stri
   }
 }
 
+/** Node's default `highWaterMark` before Node 22, for a response that does not say its own. */
+const DEFAULT_HIGH_WATER_MARK = 16 * 1024;
+
 /**
  * One stream's Node response as the pump's connection, and its listeners. A class, not closures:
  * one is kept per open stream, and its methods live once on the prototype.
+ *
+ * The frames written in one tick go to the response as one write at the end of the tick (see
+ * {@link writeAtTickEnd}): one HTTP/1 chunk and one write callback for a burst, where a write per
+ * frame costs Node a chunk header, four socket buffers and a callback each.
  */
-class NodeConnection implements SinkConnection {
+class NodeConnection implements SinkConnection, TickBatched {
   pump: Pump | undefined;
   // Compression middleware (it adds `flush`) drops write callbacks.
   readonly callsOnFlushed: boolean;
+  // The frames of this tick, written at its end, and their size.
+  private batch: Uint8Array[] | undefined;
+  private batchBytes = 0;
+  private onFlushed: ((error?: unknown) => void) | undefined;
+  // `write` said "full" for the batch: a write Node took after all must still wake the queue.
+  private batchFull = false;
   /** The client left (or the response failed): stop the source in this same tick. */
   private readonly detach = () => {
     const { res, socket } = this;
@@ -162,7 +176,7 @@ class NodeConnection implements SinkConnection {
   }
 
   get writableLength(): number {
-    return this.res.writableLength ?? 0;
+    return (this.res.writableLength ?? 0) + this.batchBytes;
   }
 
   open(): void {
@@ -175,23 +189,55 @@ class NodeConnection implements SinkConnection {
     }
   }
 
+  /** Adds the frame to this tick's batch; false once the batch and what Node holds reach Node's `highWaterMark`. */
   write(frame: Uint8Array, onFlushed?: (error?: unknown) => void): boolean {
+    if (this.batch === undefined) {
+      this.batch = [frame];
+      writeAtTickEnd(this);
+    } else this.batch.push(frame);
+    this.batchBytes += frame.byteLength;
+    this.onFlushed = onFlushed;
     const { res } = this;
-    const more = onFlushed && !res.flush ? res.write(frame, onFlushed) : res.write(frame);
-    // Compression middleware would hold the event in zlib's buffer until it fills up.
-    res.flush?.();
-    return more;
+    this.batchFull =
+      (res.writableLength ?? 0) + this.batchBytes >= (res.writableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK);
+    return !this.batchFull;
+  }
+
+  /** Writes this tick's frames as one chunk. */
+  writeBatch(): void {
+    if (this.batch === undefined) return;
+    const more = this.writeFrames();
+    // Node took the batch without saying "full" where `write` did: no `drain` will come.
+    if (more && this.batchFull) {
+      this.batchFull = false;
+      this.pump?.drain();
+    }
   }
 
   end(): void {
+    this.writeFrames();
     if (this.socket) streaming.delete(this.socket);
     this.res.end('');
   }
 
   // Destroy without an error: an http2 stream would re-emit it where nobody listens.
   abort(): void {
+    this.batch = undefined;
     this.admission?.slowClient();
     this.res.destroy();
+  }
+
+  // Writes the batch (if any) and forgets it; false when Node says the connection is full.
+  private writeFrames(): boolean {
+    const { batch, res, onFlushed } = this;
+    if (batch === undefined) return true;
+    this.batch = this.onFlushed = undefined;
+    const chunk = joinFrames(batch, this.batchBytes);
+    this.batchBytes = 0;
+    const more = onFlushed && !res.flush ? res.write(chunk, onFlushed) : res.write(chunk);
+    // Compression middleware would hold the events in zlib's buffer until it fills up.
+    res.flush?.();
+    return more;
   }
 
   reject(errorStatus: number, body: string, headers: Record<string, string>): void {

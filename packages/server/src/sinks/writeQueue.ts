@@ -40,7 +40,11 @@ export interface BackpressureConfig {
 
 /** Where a {@link WriteQueue} writes: `write` returns false when the connection is full. */
 export interface FrameTarget {
-  /** Writes the frame; false when full (`drain` follows). Calls `onFlushed` once it passed the frame on, if `callsOnFlushed`. */
+  /**
+   * Writes the frame; false when full (`drain` follows). Calls `onFlushed` once it passed the frame
+   * on, if `callsOnFlushed` (one call may cover several frames: Node's connection writes the frames
+   * of a tick together).
+   */
   write(frame: Uint8Array, onFlushed?: (error?: unknown) => void): boolean;
   /**
    * True when `write` calls `onFlushed` for every frame (Node's write callback). The queue then

@@ -1,0 +1,136 @@
+import { connect, type Socket } from 'node:net';
+import { Subject } from 'rxjs';
+import type { SseMessage } from 'sse-rx-codec';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sendEvents } from '../src/index.js';
+import { listen, type TestServer, until } from './helpers.js';
+
+/** A raw HTTP/1.1 connection that records the chunks of a chunked response body as they arrive. */
+interface ChunkReader {
+  socket: Socket;
+  /** Payloads of the body's chunks, in order (the final empty chunk excluded). */
+  chunks: string[];
+  /** Every byte received so far, as latin1 text. */
+  raw(): string;
+}
+
+function readChunks(port: number, path: string): ChunkReader {
+  const socket = connect(port, '127.0.0.1');
+  socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
+  const reader: ChunkReader = { socket, chunks: [], raw: () => received };
+  let received = '';
+  let parsed = -1;
+  socket.setEncoding('latin1');
+  socket.on('data', (text: string) => {
+    received += text;
+    if (parsed < 0) {
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      parsed = end + 4;
+    }
+    // Each chunk: its size in hex, CRLF, the payload, CRLF.
+    for (;;) {
+      const sizeEnd = received.indexOf('\r\n', parsed);
+      if (sizeEnd < 0) return;
+      const size = Number.parseInt(received.slice(parsed, sizeEnd), 16);
+      if (received.length < sizeEnd + 2 + size + 2) return;
+      if (size > 0) reader.chunks.push(received.slice(sizeEnd + 2, sizeEnd + 2 + size));
+      parsed = sizeEnd + 2 + size + 2;
+    }
+  });
+  return reader;
+}
+
+const frame = (n: number) => `id: ${n}\ndata: é ${n}\n\n`;
+const ids = (reader: ChunkReader) => (reader.chunks.join('').match(/^id: \d+$/gm) ?? []).length;
+
+let server: TestServer | undefined;
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await server?.close();
+  server = undefined;
+});
+
+describe('sendEvents: the messages of one tick go out in one write', () => {
+  it('sends 10 messages emitted in one tick as one HTTP chunk, in order, byte for byte', async () => {
+    const source = new Subject<SseMessage>();
+    let streams = 0;
+    server = await listen((req, res) => {
+      streams++;
+      sendEvents(req, res, source);
+    });
+    const reader = readChunks(server.port, '/');
+    sockets.push(reader.socket);
+    await until(() => streams === 1);
+    source.next({ id: '0', data: 'é 0' });
+    await until(() => ids(reader) === 1);
+    for (let n = 1; n <= 10; n++) source.next({ id: String(n), data: `é ${n}` });
+    await until(() => ids(reader) === 11);
+    const bytes = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+    expect(reader.chunks).toEqual([
+      bytes(frame(0)),
+      bytes(Array.from({ length: 10 }, (_, n) => frame(n + 1)).join('')),
+    ]);
+  });
+
+  it('gives every client of a broadcast its burst as one chunk, burst after burst', async () => {
+    const source = new Subject<SseMessage>();
+    let streams = 0;
+    server = await listen((req, res) => {
+      streams++;
+      sendEvents(req, res, source);
+    });
+    const readers = [0, 1, 2].map(() => readChunks(server!.port, '/'));
+    sockets.push(...readers.map((reader) => reader.socket));
+    await until(() => streams === 3);
+    const bytes = (from: number, to: number) =>
+      Buffer.from(Array.from({ length: to - from }, (_, n) => frame(from + n)).join(''), 'utf8').toString('latin1');
+    for (const [from, to] of [
+      [0, 10],
+      [10, 20],
+      [20, 23],
+    ] as const) {
+      for (let n = from; n < to; n++) source.next({ id: String(n), data: `é ${n}` });
+      await until(() => readers.every((reader) => ids(reader) === to));
+    }
+    for (const reader of readers) expect(reader.chunks).toEqual([bytes(0, 10), bytes(10, 20), bytes(20, 23)]);
+  });
+
+  it('does not hold a message for the next one: messages of separate ticks arrive one by one', async () => {
+    const source = new Subject<SseMessage>();
+    let streams = 0;
+    server = await listen((req, res) => {
+      streams++;
+      sendEvents(req, res, source);
+    });
+    const reader = readChunks(server.port, '/');
+    sockets.push(reader.socket);
+    await until(() => streams === 1);
+    for (let n = 0; n < 5; n++) {
+      source.next({ id: String(n), data: `é ${n}` });
+      // Each arrives on its own, before the next is emitted.
+      await until(() => ids(reader) === n + 1);
+    }
+    expect(reader.chunks).toHaveLength(5);
+  });
+
+  it('writes what a tick queued before the end of the stream, then ends it', async () => {
+    const source = new Subject<SseMessage>();
+    let streams = 0;
+    server = await listen((req, res) => {
+      streams++;
+      sendEvents(req, res, source);
+    });
+    const reader = readChunks(server.port, '/');
+    sockets.push(reader.socket);
+    await until(() => streams === 1);
+    source.next({ id: '0', data: 'é 0' });
+    await until(() => ids(reader) === 1);
+    source.next({ id: '1', data: 'é 1' });
+    source.next({ id: '2', data: 'é 2' });
+    source.complete();
+    await until(() => reader.raw().endsWith('0\r\n\r\n'));
+    expect(ids(reader)).toBe(3);
+  });
+});
