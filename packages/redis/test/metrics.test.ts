@@ -1,9 +1,18 @@
 import { SseDecoder } from 'sse-rx-codec';
-import { createStreamRegistry, prometheusHandler, readLastEventId, sendEvents } from 'sse-rx-server';
+import { Subject } from 'rxjs';
+import {
+  createResumableStreams,
+  createStreamRegistry,
+  prometheusHandler,
+  readLastEventId,
+  sendEvents,
+  type SseMessage,
+  toResponse,
+} from 'sse-rx-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Exposition, sample, scrape } from '../../../test/support/exposition.js';
 import { startServer, type TestServer, waitFor } from '../../../test/support/http.js';
-import { createRedisStore } from '../src/index.js';
+import { createRedisResumableStore, createRedisStore } from '../src/index.js';
 import { append, useRedisSuite } from './helpers.js';
 import { redisServerAvailable } from './redisServer.js';
 
@@ -102,5 +111,29 @@ describe.skipIf(!redisServerAvailable)('a Redis store in the registry metrics', 
     expect(registry.metrics().replayedEvents.sum).toBe(60);
     expect(client.data()).toHaveLength(60);
     await client.close();
+  });
+
+  it('counts the replay of a follower of a Redis resumable stream (its shared read loop), not the start', async () => {
+    const registry = createStreamRegistry({ name: 'resumable' });
+    const streams = createResumableStreams({ store: createRedisResumableStore({ redis: suite.redis }) });
+    const server = await startServer((req, res) =>
+      sendEvents(req, res, streams.follow('answer', readLastEventId(req)), { registry, headTimeoutMs: 0 }),
+    );
+    servers.push(server);
+    const producer = new Subject<SseMessage>();
+    const starting = await toResponse(streams.start('answer', producer), { registry, headTimeoutMs: 0 });
+    const reader = starting.body!.getReader();
+    const ids: string[] = [];
+    const decoder = new SseDecoder({ onEvent: (event) => ids.push(event.lastEventId) });
+    await waitFor(() => producer.observed);
+    for (const data of ['a', 'b', 'c', 'd', 'e']) producer.next({ data });
+    for (let reads = 0; ids.length < 5 && reads < 100; reads++) decoder.feed((await reader.read()).value!);
+    // Missed c, d and e: a replay of 3.
+    const follower = open(`${server.url}/answer`, { 'last-event-id': ids[1]! });
+    await waitFor(() => follower.data().length === 3);
+    expect(registry.metrics().replayedEvents).toMatchObject({ count: 1, sum: 3 });
+    producer.complete();
+    await waitFor(() => registry.metrics().openStreams === 0);
+    await Promise.all([follower.close(), reader.cancel()]);
   });
 });
