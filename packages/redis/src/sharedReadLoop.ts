@@ -4,6 +4,8 @@ import { toMessage } from './fields.js';
 import { newestId } from './newestId.js';
 import { readConnection, type ReadConnection } from './readConnection.js';
 import type { RedisClient } from './redisClient.js';
+import { StoreMeters } from './storeMeters.js';
+import { streamIdTime } from './streamId.js';
 
 /** What {@link sharedReadLoop} needs. */
 export interface SharedReadLoopConfig {
@@ -40,6 +42,8 @@ interface Followed {
   /** The id of the last entry delivered; `undefined` until the loop knows where to start. */
   lastId: string | undefined;
   subscribers: number;
+  /** The registries' meters of its subscribers (`clientMeter`), told each entry's lag. */
+  meters: StoreMeters;
 }
 
 /** How long the wake stream is kept after its last entry. */
@@ -51,7 +55,8 @@ const WAKE_KEEP_MS = 60_000;
  * its last one; the connection is opened with the first stream and closed once none is left.
  * Each stream starts after its newest entry when it joins, read on the loop's connection, so a
  * replay sent after `ready$` overlaps the live part instead of leaving a gap; then each entry is
- * handed to the stream's subscribers once, in the stream's order.
+ * handed to the stream's subscribers once, in the stream's order (and its lag, from its id's time,
+ * to the registries of those subscribers that have one: see `clientMeter` of sse-rx-server).
  *
  * A stream that joins while the loop is blocked wakes it with one entry on `wakeKey` (`XADD …
  * MAXLEN 1`, which expires a minute later): the loop reads that stream too, and sends its `XREAD`
@@ -115,6 +120,7 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
         // A subscriber may leave (its last one) while the entries are handed on.
         if (!entry || !current(key, entry)) break;
         entry.lastId = id;
+        if (entry.meters.size > 0) entry.meters.lagged(Date.now() - streamIdTime(id));
         entry.live.next(toMessage(id, fields));
       }
     }
@@ -163,7 +169,13 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
   const join = (key: string): Followed => {
     const entry = followed.get(key);
     if (entry) return entry;
-    const joined: Followed = { live: new Subject(), ready: new ReplaySubject(1), lastId: undefined, subscribers: 0 };
+    const joined: Followed = {
+      live: new Subject(),
+      ready: new ReplaySubject(1),
+      lastId: undefined,
+      subscribers: 0,
+      meters: new StoreMeters(),
+    };
     followed.set(key, joined);
     if (connection) wake();
     else {
@@ -179,7 +191,7 @@ export function sharedReadLoop(config: SharedReadLoopConfig): { follow(stream: s
       const live$ = new Observable<SseMessage>((subscriber) => {
         const joined = join(stream);
         joined.subscribers++;
-        const subscription = joined.live.subscribe(subscriber);
+        const subscription = joined.meters.watch(joined.live).subscribe(subscriber);
         return () => {
           subscription.unsubscribe();
           if (--joined.subscribers > 0 || !current(stream, joined)) return;

@@ -113,7 +113,7 @@ describe.skipIf(!redisServerAvailable)('a Redis store in the registry metrics', 
     await client.close();
   });
 
-  it('counts the replay of a follower of a Redis resumable stream (its shared read loop), not the start', async () => {
+  it('counts the replay and the live lag of a follower of a Redis resumable stream (its shared read loop), not the start', async () => {
     const registry = createStreamRegistry({ name: 'resumable' });
     const streams = createResumableStreams({ store: createRedisResumableStore({ redis: suite.redis }) });
     const server = await startServer((req, res) =>
@@ -132,8 +132,15 @@ describe.skipIf(!redisServerAvailable)('a Redis store in the registry metrics', 
     const follower = open(`${server.url}/answer`, { 'last-event-id': ids[1]! });
     await waitFor(() => follower.data().length === 3);
     expect(registry.metrics().replayedEvents).toMatchObject({ count: 1, sum: 3 });
+    expect(registry.metrics().storeLag.count).toBe(0);
+    // A live event: its lag, from the shared read loop, once for the follower's registry.
+    producer.next({ data: 'f' });
+    await waitFor(() => follower.data().length === 4);
+    expect(registry.metrics().storeLag.count).toBe(1);
+    expect(registry.metrics().lastStoreLagSeconds).toBeLessThan(0.25);
     producer.complete();
+    await reader.cancel();
     await waitFor(() => registry.metrics().openStreams === 0);
-    await Promise.all([follower.close(), reader.cancel()]);
+    await follower.close();
   });
 });
