@@ -96,7 +96,7 @@ export class Pump implements SseDemand {
   private held: Uint8Array[] | undefined;
   private heldBytes = 0;
   private headTimer: ReturnType<typeof setTimeout> | undefined;
-  // Listeners of `whenReady`, called once the queue is empty again.
+  // Listeners of `whenReady`, called once the queue is ready again.
   private waiting: (() => void)[] | undefined;
   // The subscription to the source (its own teardown list, so `subscription` needs none).
   private source: Subscription | undefined;
@@ -122,14 +122,14 @@ export class Pump implements SseDemand {
     }
   }
 
-  /** True while nothing waits in the queue: what is sent now goes straight to the connection. */
+  /** True while what is sent now goes straight to the connection (see `WriteQueue.ready`). */
   get ready(): boolean {
-    return this.queue.empty;
+    return this.queue.ready;
   }
 
-  /** Calls `listener` in a later task once the queue is empty; returns a function that cancels the call. */
+  /** Calls `listener` in a later task once the queue is ready; returns a function that cancels the call. */
   whenReady(listener: () => void): () => void {
-    if (this.queue.empty) return nextTask(listener);
+    if (this.queue.ready) return nextTask(listener);
     this.waiting ??= [];
     this.waiting.push(listener);
     return () => {
@@ -205,8 +205,8 @@ export class Pump implements SseDemand {
 
   /** The queue passed frames on: ends a finished stream once it is empty, wakes stores waiting on it. */
   flushed(): void {
-    if (!this.queue.empty) return;
-    if (this.ending && !this.ended) {
+    if (!this.queue.ready) return;
+    if (this.ending && !this.ended && this.queue.empty) {
       this.ended = true;
       this.connection.end();
     }

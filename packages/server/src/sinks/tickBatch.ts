@@ -1,10 +1,14 @@
-/** Something that holds frames until the end of the tick and then writes them (a Node connection). */
+/** Something that holds frames until the end of the tick and then writes them (a Node connection, a Web stream's queue). */
 export interface TickBatched {
   /** Writes the frames it holds; called once per tick it asked for with {@link writeAtTickEnd}. */
   writeBatch(): void;
 }
 
 let waiting: TickBatched[] = [];
+// The end of the tick: Node's (and Bun's, Deno's) `process.nextTick`, else (a Worker, a browser) the microtask queue.
+const nodeProcess = (globalThis as { process?: { nextTick?: (callback: () => void) => void } }).process;
+const atTickEnd: (callback: () => void) => void =
+  typeof nodeProcess?.nextTick === 'function' ? nodeProcess.nextTick.bind(nodeProcess) : queueMicrotask;
 
 function writeAll(): void {
   const batches = waiting;
@@ -13,7 +17,8 @@ function writeAll(): void {
 }
 
 /**
- * Has `batch.writeBatch()` called at the end of this tick (`process.nextTick`), together with every
+ * Has `batch.writeBatch()` called at the end of this tick (`process.nextTick`, or a microtask where
+ * there is no `process`), together with every
  * other batch of the tick: a broadcast of 10 messages to 1,000 clients in one tick then makes
  * 1,000 writes, not 10,000. Call it once per tick per batch (when its first frame comes).
  *
@@ -23,7 +28,7 @@ function writeAll(): void {
  * ```
  */
 export function writeAtTickEnd(batch: TickBatched): void {
-  if (waiting.push(batch) === 1) process.nextTick(writeAll);
+  if (waiting.push(batch) === 1) atTickEnd(writeAll);
 }
 
 // The frames joined last and their join: a broadcast hands every client the same frames in a

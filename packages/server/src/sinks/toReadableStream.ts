@@ -57,7 +57,9 @@ export function eventStream(
   admission?: Admission,
 ): ReadableStream<Uint8Array> {
   let running: Pump | undefined;
-  let lastFrameBytes = 0;
+  let lastChunkBytes = 0;
+  // Closed, errored or cancelled: a chunk due at the end of the tick has nowhere to go.
+  let closed = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -67,22 +69,31 @@ export function eventStream(
             ...(head && {
               open: head.open,
               reject: (status: number, body: string, headers: Record<string, string>) => {
+                closed = true;
                 head.reject(status, body, headers);
                 controller.close();
                 admission?.release();
               },
             }),
-            write(frame) {
-              controller.enqueue(frame);
-              lastFrameBytes = frame.byteLength;
+            // The queue hands on the frames of a tick, and what waited for a read, joined.
+            joinsFrames: true,
+            write(chunk) {
+              if (closed) return false;
+              controller.enqueue(chunk);
+              lastChunkBytes = chunk.byteLength;
               return (controller.desiredSize ?? 0) > 0;
             },
-            // The stream holds at most the frame written last (highWaterMark 1), until it is read.
+            // The stream holds at most the chunk written last (highWaterMark 1), until it is read.
             get writableLength() {
-              return (controller.desiredSize ?? 0) > 0 ? 0 : lastFrameBytes;
+              return (controller.desiredSize ?? 0) > 0 ? 0 : lastChunkBytes;
             },
-            end: () => (controller.close(), admission?.release()),
+            end: () => {
+              closed = true;
+              controller.close();
+              admission?.release();
+            },
             abort: (reason) => {
+              closed = true;
               admission?.slowClient();
               controller.error(reason);
               admission?.release();
@@ -94,18 +105,23 @@ export function eventStream(
         );
         admission?.attach({
           pump: running,
-          destroy: (reason) => (running!.subscription.unsubscribe(), controller.error(reason)),
+          destroy: (reason) => {
+            closed = true;
+            running!.subscription.unsubscribe();
+            controller.error(reason);
+          },
         });
       },
       pull() {
         running?.drain();
       },
       cancel() {
+        closed = true;
         running?.subscription.unsubscribe();
         admission?.release();
       },
     },
-    // One frame in the stream's own queue; the rest waits in the bounded write queue.
+    // One chunk in the stream's own queue; the rest waits in the bounded write queue.
     { highWaterMark: 1 },
   );
 }

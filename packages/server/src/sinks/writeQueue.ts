@@ -1,3 +1,5 @@
+import { joinFrames, type TickBatched, writeAtTickEnd } from './tickBatch.js';
+
 /**
  * What a sink does with a client that reads slower than the source emits.
  *
@@ -53,11 +55,20 @@ export interface FrameTarget {
    * before) can be above the bound, and Node says "full" only past it.
    */
   readonly callsOnFlushed?: boolean;
+  /**
+   * True when the target takes frames joined, as chunks (a Web stream: one read per chunk). The queue
+   * then holds the frames that come while the target has room until the end of the tick and writes
+   * them as one chunk, and writes what waited for a full target in chunks of at most 64 KiB (or the
+   * bound, if smaller).
+   */
+  readonly joinsFrames?: boolean;
   /** Bytes the target accepted but still holds (Node's `writableLength`); they count toward the bound. */
   readonly writableLength?: number;
 }
 
 const DEFAULT_MAX_BUFFER_BYTES = 128 * 1024;
+/** The most bytes of frames joined into one chunk for a target that {@link FrameTarget.joinsFrames}. */
+const CHUNK_BYTES = 64 * 1024;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -65,7 +76,7 @@ const EMPTY = new Uint8Array(0);
  * sinks, applying the {@link BackpressureConfig} policy. A class, not closures: one is kept per open
  * stream, and its methods live once on the prototype.
  */
-export class WriteQueue {
+export class WriteQueue implements TickBatched {
   /** The bound in force, in bytes. */
   readonly maxBufferBytes: number;
   /** Frames discarded by a drop policy so far. */
@@ -81,6 +92,10 @@ export class WriteQueue {
   private readonly frames: Uint8Array[] = [];
   private head = 0;
   private full = false;
+  // Bytes of the frame that opened this tick's chunk (the target had room for it), written at the end
+  // of the tick with the frames that join it, never dropped; 0 when there is none.
+  private opening = 0;
+  private readonly chunkBytes: number;
   /** Bytes left the target: queued frames may fit now (a failed write means the connection is gone). */
   private readonly onFlushed = (error?: unknown): void => {
     if (error) return;
@@ -101,11 +116,20 @@ export class WriteQueue {
   ) {
     this.maxBufferBytes = config.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     this.policy = config.policy ?? 'close';
+    this.chunkBytes = Math.min(CHUNK_BYTES, this.maxBufferBytes);
   }
 
   /** True when nothing waits in the queue. */
   get empty(): boolean {
     return this.frames.length === this.head;
+  }
+
+  /**
+   * True when a frame pushed now goes on without waiting for the target to take more: nothing waits,
+   * or the frames wait only for the end of the tick, to be joined, and fill at most half a chunk.
+   */
+  get ready(): boolean {
+    return this.empty || (this.opening > 0 && 2 * this.bufferedBytes <= this.chunkBytes);
   }
 
   /** Bytes the process holds for this client: the queue's plus the target's `writableLength`. */
@@ -116,19 +140,20 @@ export class WriteQueue {
   /** Writes the frame now, or queues it while the target is full. False: over the bound under `'close'`. */
   push(frame: Uint8Array): boolean {
     if (!this.full && this.empty && this.fits(frame)) {
-      this.write(frame);
+      if (this.target.joinsFrames) this.open(frame);
+      else this.write(frame);
       return true;
     }
     // Node's own buffer holds bytes of this client too: the room left is what the bound leaves over.
     const room = this.maxBufferBytes - (this.target.writableLength ?? 0);
     if (this.bufferedBytes + frame.byteLength > room) {
       if (this.policy === 'close') return false;
-      if (this.policy === 'drop-newest' || frame.byteLength > room) {
+      if (this.policy === 'drop-newest' || frame.byteLength > room - this.opening) {
         this.dropped++;
         return true;
       }
       while (this.bufferedBytes + frame.byteLength > room) {
-        this.shift();
+        this.dropOldest();
         this.dropped++;
       }
     }
@@ -141,6 +166,33 @@ export class WriteQueue {
   drain(): void {
     this.full = false;
     this.flush();
+  }
+
+  /** The end of the tick: writes the frames that came while the target had room, joined. */
+  writeBatch(): void {
+    // A `drain` in the same tick may have written them already.
+    if (this.opening === 0) return;
+    this.flush();
+    this.owner?.flushed();
+  }
+
+  // The target has room for the frame: it waits for the end of the tick, for the frames that join it.
+  private open(frame: Uint8Array): void {
+    this.opening = frame.byteLength;
+    this.frames.push(frame);
+    this.bufferedBytes += frame.byteLength;
+    writeAtTickEnd(this);
+  }
+
+  // Discards the oldest waiting frame; the frame that opened the tick's chunk stays.
+  private dropOldest(): void {
+    const { frames, head } = this;
+    if (this.opening > 0) {
+      const opening = frames[head]!;
+      frames[head] = frames[head + 1]!;
+      frames[head + 1] = opening;
+    }
+    this.shift();
   }
 
   // Whether the target may take the frame now: under the bound, what the target holds plus this
@@ -160,8 +212,25 @@ export class WriteQueue {
 
   private flush(): void {
     const { frames } = this;
-    while (!this.full && frames.length > this.head && this.fits(frames[this.head]!)) this.write(this.shift());
+    if (this.target.joinsFrames) while (!this.full && frames.length > this.head) this.writeChunk();
+    else while (!this.full && frames.length > this.head && this.fits(frames[this.head]!)) this.write(this.shift());
     if (frames.length === this.head) frames.length = this.head = 0;
+  }
+
+  // Writes the oldest waiting frames joined, up to `chunkBytes` (at least one frame).
+  private writeChunk(): void {
+    const { frames } = this;
+    this.opening = 0;
+    const chunk = [this.shift()];
+    let bytes = chunk[0]!.byteLength;
+    while (frames.length > this.head && bytes + frames[this.head]!.byteLength <= this.chunkBytes) {
+      const frame = this.shift();
+      chunk.push(frame);
+      bytes += frame.byteLength;
+    }
+    this.sentFrames += chunk.length;
+    this.sentBytes += bytes;
+    this.full = !this.target.write(joinFrames(chunk, bytes));
   }
 
   private shift(): Uint8Array {
