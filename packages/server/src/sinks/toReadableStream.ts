@@ -9,10 +9,11 @@ import { Pump, type PumpConfig, type SinkConnection, type SseSinkConfig } from '
  * (Hono, Bun, Deno, Next.js route handlers, Cloudflare Workers, Node's `fetch` world).
  *
  * The source is subscribed when the stream starts and unsubscribed when the reader cancels it
- * (a client disconnect). Messages are pulled by the reader: while it does not read, encoded
- * messages wait in a queue bounded by `backpressure.maxBufferBytes` (the one message the stream
- * itself holds included), then the policy applies
- * (`'close'` errors the stream with `SseSlowClientError`). Completion closes the stream; a
+ * (a client disconnect). The messages of one tick reach the reader as one chunk at the end of the
+ * tick; while it does not read, encoded messages wait in a queue bounded by
+ * `backpressure.maxBufferBytes` (the one chunk the stream itself holds included), then the policy
+ * applies (`'close'` errors the stream with `SseSlowClientError`); when it reads again, what waited
+ * comes joined, in chunks of at most 64 KiB. Completion closes the stream; a
  * source error sends an `event: error` message (data `{"status","code"?,"message","retryable"}`,
  * see `mapError`) and then closes it; a message the codec refuses is skipped and reported to
  * `onError`. There is no response head here to hold: bytes flow at once, so an error is always
