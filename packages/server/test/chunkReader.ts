@@ -9,8 +9,13 @@ export interface ChunkReader {
   raw(): string;
 }
 
+/** The connections of every reader not yet closed by {@link closeReaders}. */
+const open = new Set<Socket>();
+
+/** Opens a reader of `path` (one GET) on 127.0.0.1:`port`; close it with {@link closeReaders}. */
 export function readChunks(port: number, path: string): ChunkReader {
   const socket = connect(port, '127.0.0.1');
+  open.add(socket);
   socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`);
   const reader: ChunkReader = { socket, chunks: [], raw: () => received };
   let received = '';
@@ -35,3 +40,12 @@ export function readChunks(port: number, path: string): ChunkReader {
   });
   return reader;
 }
+
+/** Closes the connections of every reader opened so far (for `afterEach`). */
+export function closeReaders(): void {
+  for (const socket of open) socket.destroy();
+  open.clear();
+}
+
+/** How many events with an `id:` line the reader received so far. */
+export const eventIds = (reader: ChunkReader): number => (reader.chunks.join('').match(/^id: \d+$/gm) ?? []).length;

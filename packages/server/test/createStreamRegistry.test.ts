@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { interval, map, mergeMap, NEVER, Observable, of, range, Subject } from 'rxjs';
+import { concat, interval, map, mergeMap, NEVER, Observable, of, range, Subject } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStreamRegistry, sendEvents, SseShutdownError, toResponse, type StreamRegistry } from '../src/index.js';
@@ -278,7 +278,8 @@ describe('createStreamRegistry', () => {
 
   it('errors a Web stream nobody reads with SseShutdownError at the deadline', async () => {
     const registry = createStreamRegistry();
-    const response = await toResponse(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), { registry });
+    // Open until the reader reads: the three messages are one chunk in the stream, the source goes on.
+    const response = await toResponse(concat(of({ data: 'a' }, { data: 'b' }, { data: 'c' }), NEVER), { registry });
     expect(registry.metrics().openStreams).toBe(1);
     await registry.shutdown({ deadlineMs: 20 });
     expect(registry.metrics().openStreams).toBe(0);

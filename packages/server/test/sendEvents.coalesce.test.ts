@@ -1,24 +1,21 @@
-import type { Socket } from 'node:net';
 import { Subject } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendEvents } from '../src/index.js';
-import { type ChunkReader, readChunks } from './chunkReader.js';
+import { type ChunkReader, closeReaders, eventIds, readChunks } from './chunkReader.js';
 import { listen, type TestServer, until } from './helpers.js';
 
 const frame = (n: number) => `id: ${n}\ndata: é ${n}\n\n`;
 /** The wire bytes (as latin1 text, like the chunks) of the frames of ids `from` to `to` - 1. */
 const frames = (from: number, to: number) =>
   Buffer.from(Array.from({ length: to - from }, (_, n) => frame(from + n)).join(''), 'utf8').toString('latin1');
-const ids = (reader: ChunkReader) => (reader.chunks.join('').match(/^id: \d+$/gm) ?? []).length;
 const emit = (source: Subject<SseMessage>, from: number, to: number) => {
   for (let n = from; n < to; n++) source.next({ id: String(n), data: `é ${n}` });
 };
 
 let server: TestServer | undefined;
-const sockets: Socket[] = [];
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
+  closeReaders();
   await server?.close();
   server = undefined;
 });
@@ -32,7 +29,6 @@ async function serve(clients: number): Promise<{ source: Subject<SseMessage>; re
     sendEvents(req, res, source);
   });
   const readers = Array.from({ length: clients }, () => readChunks(server!.port, '/'));
-  sockets.push(...readers.map((reader) => reader.socket));
   await until(() => streams === clients);
   return { source, readers };
 }
@@ -42,9 +38,9 @@ describe('sendEvents: the messages of one tick go out in one write', () => {
     const { source, readers } = await serve(1);
     const reader = readers[0]!;
     emit(source, 0, 1);
-    await until(() => ids(reader) === 1);
+    await until(() => eventIds(reader) === 1);
     emit(source, 1, 11);
-    await until(() => ids(reader) === 11);
+    await until(() => eventIds(reader) === 11);
     expect(reader.chunks).toEqual([frames(0, 1), frames(1, 11)]);
   });
 
@@ -56,7 +52,7 @@ describe('sendEvents: the messages of one tick go out in one write', () => {
       [20, 23],
     ] as const) {
       emit(source, from, to);
-      await until(() => readers.every((reader) => ids(reader) === to));
+      await until(() => readers.every((reader) => eventIds(reader) === to));
     }
     for (const reader of readers) expect(reader.chunks).toEqual([frames(0, 10), frames(10, 20), frames(20, 23)]);
   });
@@ -66,7 +62,7 @@ describe('sendEvents: the messages of one tick go out in one write', () => {
     for (let n = 0; n < 5; n++) {
       emit(source, n, n + 1);
       // Each arrives on its own, before the next is emitted.
-      await until(() => ids(readers[0]!) === n + 1);
+      await until(() => eventIds(readers[0]!) === n + 1);
     }
     expect(readers[0]!.chunks).toEqual([0, 1, 2, 3, 4].map((n) => frames(n, n + 1)));
   });
@@ -75,7 +71,7 @@ describe('sendEvents: the messages of one tick go out in one write', () => {
     const { source, readers } = await serve(1);
     const reader = readers[0]!;
     emit(source, 0, 1);
-    await until(() => ids(reader) === 1);
+    await until(() => eventIds(reader) === 1);
     emit(source, 1, 3);
     source.complete();
     await until(() => reader.raw().endsWith('0\r\n\r\n'));

@@ -1,9 +1,8 @@
-import type { Socket } from 'node:net';
 import { Subject } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseSlowClientError, toReadableStream, toResponse } from '../src/index.js';
-import { type ChunkReader, readChunks } from './chunkReader.js';
+import { closeReaders, eventIds, readChunks } from './chunkReader.js';
 import { listenFetch, type TestServer, until } from './helpers.js';
 
 const utf8 = new TextEncoder();
@@ -108,9 +107,8 @@ describe('toReadableStream: the frames of one tick reach the reader as one chunk
 });
 
 let server: TestServer | undefined;
-const sockets: Socket[] = [];
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
+  closeReaders();
   await server?.close();
   server = undefined;
 });
@@ -120,15 +118,13 @@ describe('toResponse over a real socket', () => {
     const source = new Subject<SseMessage>();
     let streams = 0;
     server = await listenFetch(() => (streams++, toResponse(source)));
-    const reader: ChunkReader = readChunks(server.port, '/');
-    sockets.push(reader.socket);
+    const reader = readChunks(server.port, '/');
     await until(() => streams === 1 && source.observed);
     const latin1 = (wire: string) => Buffer.from(wire, 'utf8').toString('latin1');
-    const ids = () => (reader.chunks.join('').match(/^id: \d+$/gm) ?? []).length;
     source.next(message(0));
-    await until(() => ids() === 1);
+    await until(() => eventIds(reader) === 1);
     for (let n = 1; n <= 10; n++) source.next(message(n));
-    await until(() => ids() === 11);
+    await until(() => eventIds(reader) === 11);
     expect(reader.chunks).toEqual([latin1(frames(0, 1)), latin1(frames(1, 11))]);
   });
 });
