@@ -87,6 +87,21 @@ describe('toReadableStream: the frames of one tick reach the reader as one chunk
     expect(ids).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it("keeps a stalled reader within the bound across ticks under 'drop-oldest', then hands the newest joined", async () => {
+    const source = new Subject<SseMessage>();
+    const reader = toReadableStream(source, {
+      backpressure: { maxBufferBytes: 1000, policy: 'drop-oldest' },
+    }).getReader();
+    // 102-byte frames, one per tick: the first is a chunk in the stream, 8 more fit in the 898 bytes left.
+    for (let i = 0; i < 30; i++) {
+      source.next({ data: String(i).padStart(94, '0') });
+      await nextTurn();
+    }
+    const chunks = await readBytes(reader, 9 * 102);
+    const ids = chunks.map((chunk) => [...asText(chunk).matchAll(/data: (\d+)/g)].map((match) => Number(match[1])));
+    expect(ids).toEqual([[0], [22, 23, 24, 25, 26, 27, 28, 29]]);
+  });
+
   it("errors the stream under 'close' when a tick goes past the bound, and writes nothing after", async () => {
     const source = new Subject<SseMessage>();
     const reader = toReadableStream(source, { backpressure: { maxBufferBytes: 100 } }).getReader();
