@@ -11,9 +11,10 @@
 //     `skipLibCheck: false`, so the shipped .d.ts files are checked too; the packages in WEB also
 //     compile for a Web runtime (`types: []`, DOM lib, no @types/node);
 //   - esbuild drops the whole package from a bundle that imports nothing from it (`sideEffects`);
-//   - sse-rx-angular also installs beside each Angular major its peer range names (21 and 22), one
-//     fresh project each, where the Angular compiler (ngc, strict templates) builds a component
-//     that uses it: the repo's own tests run on the newest Angular, this keeps the older covered.
+//   - sse-rx-angular also installs beside each Angular major its peer range names (21 and 22) and
+//     the registry's newest (a major the range misses fails: npm ERESOLVE), one fresh project each,
+//     where the Angular compiler (ngc, strict templates) builds a component that uses it: the
+//     repo's own tests run on one Angular, this keeps every supported major covered.
 // Prints tarball, install and bundle sizes. Usage: node scripts/check-packages.mjs [--keep]
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -298,10 +299,20 @@ const checkPackage = async ({ manifest }) => {
 
 /** The Angular majors a peer range names: `^21.0.0 || ^22.0.0` -> 21, 22. */
 const majorsOf = (range) => range.split('||').map((part) => part.trim().replace(/^\^/, '').split('.')[0]);
+/**
+ * The Angular majors to build against: each one the peer range names, and the registry's newest,
+ * so that a new Angular major the range does not name yet fails here (npm ERESOLVE), not in an app.
+ */
+const angularMajors = (range) => {
+  const newest = runSync('npm', ['view', '@angular/core', 'version']).trim().split('.')[0];
+  return [...new Set([...majorsOf(range), newest])];
+};
 /** Installs the package beside one Angular major in a fresh project and builds ANGULAR_APP there with ngc. */
 const checkAngularMajor = async ({ manifest }, major) => {
   const { name } = manifest;
-  const label = `${name} with Angular ${major}`;
+  const named = majorsOf(manifest.peerDependencies['@angular/core']).includes(major);
+  // The registry's newest major, not in the range: its install fails until the range names it.
+  const label = `${name} with Angular ${major}${named ? '' : ' (the newest on npm: add it to the peer range)'}`;
   const report = [label];
   const check = checker(label, report);
   const project = join(work, `${name}-angular-${major}`);
@@ -353,7 +364,7 @@ await Promise.all([
   ...packages
     .filter(({ manifest }) => ANGULAR.includes(manifest.name))
     .flatMap((pkg) =>
-      majorsOf(pkg.manifest.peerDependencies['@angular/core']).map((major) => checkAngularMajor(pkg, major)),
+      angularMajors(pkg.manifest.peerDependencies['@angular/core']).map((major) => checkAngularMajor(pkg, major)),
     ),
 ]);
 
