@@ -10,7 +10,11 @@
 //   - TypeScript compiles a consumer (ESM and CJS files) under node16 and bundler resolution with
 //     `skipLibCheck: false`, so the shipped .d.ts files are checked too; the packages in WEB also
 //     compile for a Web runtime (`types: []`, DOM lib, no @types/node);
-//   - esbuild drops the whole package from a bundle that imports nothing from it (`sideEffects`).
+//   - esbuild drops the whole package from a bundle that imports nothing from it (`sideEffects`);
+//   - sse-rx-angular also installs beside each Angular major its peer range names (21 and 22) and
+//     the registry's newest (a major the range misses fails: npm ERESOLVE), one fresh project each,
+//     where the Angular compiler (ngc, strict templates) builds a component that uses it: the
+//     repo's own tests run on one Angular, this keeps every supported major covered.
 // Prints tarball, install and bundle sizes. Usage: node scripts/check-packages.mjs [--keep]
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +41,40 @@ const DOM_LIB = ['sse-rx-angular'];
  * TypeScript check; CJS `require` still loads them (Node 20.19+ requires ES modules).
  */
 const ESM_ONLY = ['sse-rx-angular'];
+/**
+ * Packages built with the Angular compiler once per Angular major of their peer range (ANGULAR_APP
+ * is the consumer's code), beside that major's core, common, compiler and compiler-cli.
+ */
+const ANGULAR = ['sse-rx-angular'];
+/** The consumer of ANGULAR: a component and an app config that use every part of sse-rx-angular. */
+const ANGULAR_APP = `import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { type ApplicationConfig, Component, signal } from '@angular/core';
+import { map } from 'rxjs';
+import { provideSseRx, sseResource, sseRxInterceptor } from 'sse-rx-angular';
+import { ofType, parseJson } from 'sse-rx-client';
+
+@Component({
+  selector: 'app-ticks',
+  template: \`
+    <p>{{ ticks.status() }}: {{ ticks.value().toFixed(0) }}</p>
+    @if (ticks.error(); as error) { <p>{{ error.message }}</p> }
+    <button (click)="room.set('b')">b</button> <button (click)="ticks.reload()">again</button>
+  \`,
+})
+export class TicksComponent {
+  readonly room = signal('a');
+  readonly ticks = sseResource({
+    params: () => ({ room: this.room() }),
+    url: ({ room }) => \`/events?room=\${encodeURIComponent(room)}\`,
+    stream: ({ events$ }) => events$.pipe(ofType('tick'), parseJson<{ n: number }>(), map((event) => event.data.n)),
+    defaultValue: 0,
+  });
+}
+
+export const appConfig: ApplicationConfig = {
+  providers: [provideHttpClient(withFetch(), withInterceptors([sseRxInterceptor])), provideSseRx()],
+};
+`;
 /** `<package>: <check>` -> why it fails today. A listed check that passes fails the run: remove it then. */
 const EXPECTED_FAILURES = {};
 
@@ -258,7 +296,77 @@ const checkPackage = async ({ manifest }) => {
   });
   console.log(report.join('\n'));
 };
-await Promise.all(packages.map(checkPackage));
+
+/** The Angular majors a peer range names: `^21.0.0 || ^22.0.0` -> 21, 22. */
+const majorsOf = (range) => range.split('||').map((part) => part.trim().replace(/^\^/, '').split('.')[0]);
+/**
+ * The Angular majors to build against: each one the peer range names, and the registry's newest,
+ * so that a new Angular major the range does not name yet fails here (npm ERESOLVE), not in an app.
+ */
+const angularMajors = (range) => {
+  const newest = runSync('npm', ['view', '@angular/core', 'version']).trim().split('.')[0];
+  return [...new Set([...majorsOf(range), newest])];
+};
+/** Installs the package beside one Angular major in a fresh project and builds ANGULAR_APP there with ngc. */
+const checkAngularMajor = async ({ manifest }, major) => {
+  const { name } = manifest;
+  const named = majorsOf(manifest.peerDependencies['@angular/core']).includes(major);
+  // The registry's newest major, not in the range: its install fails until the range names it.
+  const label = `${name} with Angular ${major}${named ? '' : ' (the newest on npm: add it to the peer range)'}`;
+  const report = [label];
+  const check = checker(label, report);
+  const project = join(work, `${name}-angular-${major}`);
+  mkdirSync(project);
+  const angular = ['core', 'common', 'compiler', 'compiler-cli'].map((part) => `@angular/${part}`);
+  const dependencies = {
+    [name]: `file:${tarballOf[name]}`,
+    'sse-rx-client': `file:${tarballOf['sse-rx-client']}`,
+    rxjs: manifest.peerDependencies.rxjs,
+    typescript: require('typescript/package.json').version,
+    ...Object.fromEntries(angular.map((dep) => [dep, `^${major}.0.0`])),
+  };
+  const overrides = { 'sse-rx-codec': `file:${tarballOf['sse-rx-codec']}` };
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies, overrides }, null, 2),
+  );
+  writeFileSync(join(project, 'app.ts'), ANGULAR_APP);
+  const tsconfig = {
+    compilerOptions: {
+      target: 'es2022',
+      module: 'es2022',
+      moduleResolution: 'bundler',
+      lib: ['es2022', 'dom', 'dom.iterable'],
+      types: [],
+      strict: true,
+      skipLibCheck: false,
+      experimentalDecorators: true,
+      outDir: 'out',
+    },
+    files: ['app.ts'],
+    angularCompilerOptions: { strictTemplates: true, strictInjectionParameters: true },
+  };
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  await check(`npm install ${name} ${angular.map((dep) => `${dep}@^${major}`).join(' ')}`, () =>
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], project),
+  );
+  await check('ngc: a component using sseResource, strict templates, skipLibCheck false', async () => {
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@angular/core/package.json'), 'utf8'));
+    report[0] = `${label} (@angular/core ${installed.version})`;
+    await run(join(project, 'node_modules/.bin/ngc'), ['-p', 'tsconfig.json'], project);
+    if (!readFileSync(join(project, 'out/app.js'), 'utf8').includes('ɵɵdefineComponent'))
+      throw new Error('ngc emitted no compiled component (ɵɵdefineComponent)');
+  });
+  console.log(report.join('\n'));
+};
+await Promise.all([
+  ...packages.map(checkPackage),
+  ...packages
+    .filter(({ manifest }) => ANGULAR.includes(manifest.name))
+    .flatMap((pkg) =>
+      angularMajors(pkg.manifest.peerDependencies['@angular/core']).map((major) => checkAngularMajor(pkg, major)),
+    ),
+]);
 
 console.log(
   '\n| package | tarball | unpacked | node_modules after `npm i <package> <peers>` | of which peers | all exports bundled, min | min+gz |',

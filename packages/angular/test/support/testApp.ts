@@ -51,6 +51,7 @@ export async function buildTestApp(outDir: string): Promise<BuiltApp> {
     ...common,
     stdin: { contents: "import '@angular/compiler';\nimport './main.browser.js';", resolveDir: appDir, loader: 'js' },
     platform: 'browser',
+    define: { ngServerMode: 'false' },
     write: false,
   });
   const serverModule = join(outDir, 'server.mjs');
@@ -58,6 +59,10 @@ export async function buildTestApp(outDir: string): Promise<BuiltApp> {
     ...common,
     stdin: { contents: SERVER_ENTRY, resolveDir: appDir, loader: 'js' },
     platform: 'node',
+    // As the Angular CLI does. Since Angular 22, provideClientHydration() (called when app.config
+    // loads, before any platform exists) adds event replay, whose providers are browser-only unless
+    // ngServerMode is set by then: the server render would fail on `window`.
+    define: { ngServerMode: 'true' },
     // Angular's server platform requires a few CommonJS modules (xhr2) from this ESM bundle.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     outfile: serverModule,
