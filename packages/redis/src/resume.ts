@@ -51,6 +51,9 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
     let buffer: SseMessage[] | undefined = [];
     // Only read once the replay is done, when it holds the last id sent.
     let lastSent = '0-0';
+    // Set once a live message went on after the replay: the read loop's later ones are newer still,
+    // and go on without comparing ids (a comparison per message and client was most of a fan-out's cost).
+    let passing = false;
     const forward = (message: SseMessage): void => {
       const id = message.id as string;
       if (compareStreamIds(id, lastSent) <= 0) return;
@@ -62,7 +65,14 @@ export function resume({ live$, ready$, plan, readPage, start, lastEventId }: Re
       buffer?.[0] !== undefined && compareStreamIds(lastSent, buffer[0].id as string) >= 0;
 
     const subscription = live$.subscribe({
-      next: (message) => (buffer ? buffer.push(message) : forward(message)),
+      next: (message) => {
+        if (passing) subscriber.next(message);
+        else if (buffer) buffer.push(message);
+        else {
+          forward(message);
+          passing = lastSent === message.id;
+        }
+      },
       error: (error: unknown) => subscriber.error(error),
     });
     const position = start();
