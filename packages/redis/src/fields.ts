@@ -18,7 +18,10 @@ export function toFields(message: SseMessage): string[] {
   return fields;
 }
 
-/** The {@link SseMessage} of one stream entry; its `id` is the entry's stream id. */
+/**
+ * The {@link SseMessage} of one stream entry; its `id` is the entry's stream id. Frozen, as a memory
+ * store's are: a sink then encodes it once for every client it goes to, not once per client.
+ */
 export function toMessage(id: string, fields: readonly string[]): SseMessage {
   const message: SseMessage = { id, data: '' };
   for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -26,5 +29,5 @@ export function toMessage(id: string, fields: readonly string[]): SseMessage {
     if (fields[i] === 'data') message.data = value;
     else if (fields[i] === 'event') message.event = value;
   }
-  return message;
+  return Object.freeze(message);
 }

@@ -34,6 +34,16 @@ describe.skipIf(!redisServerAvailable)('createRedisStore', () => {
     for (const messages of await Promise.all(received)) expect(messages).toEqual(expected);
   });
 
+  it('hands out frozen messages, live and replayed, so a sink encodes each once for all its clients', async () => {
+    const store = createRedisStore({ redis: client(), stream: 'frozen' });
+    const live = collect(store.stream(), 2);
+    await whenState(store, 'connected');
+    const first = await append(publisher, 'frozen', { data: 'é 1' });
+    await append(publisher, 'frozen', { event: 'n', data: 'é 2' });
+    const replayed = await collect(store.stream(first), 1);
+    for (const message of [...(await live), ...replayed]) expect(Object.isFrozen(message)).toBe(true);
+  });
+
   it('runs one read loop connection per store whatever the number of subscribers', async () => {
     const name = 'loops-test';
     const stores = [0, 1, 2].map(() => createRedisStore({ redis: client(), stream: 'loops', connectionName: name }));
