@@ -20,6 +20,14 @@ export interface ReadConnection {
   close(): void;
 }
 
+/** What a {@link readConnection}'s owner hears of its connections (a store's `state$`). */
+export interface ReadConnectionEvents {
+  /** A connection was opened; `current()` is true while it is the one in use. */
+  opened?(connection: RedisClient, current: () => boolean): void;
+  /** The connection was dropped (silent past its deadline, or failed in passing); the next `ask` opens another. */
+  dropped?(): void;
+}
+
 /**
  * The connection of a read loop (`redis.duplicate()`, named `connectionName`), replaced when it
  * goes silent: a reply must come within `waitMs + grace`, or the connection is dropped (the next
@@ -28,7 +36,12 @@ export interface ReadConnection {
  * time. A command that fails in passing (a cluster failing over) drops it too, after a pause of
  * the current grace.
  */
-export function readConnection(redis: RedisClient, connectionName: string, replyGraceMs: number): ReadConnection {
+export function readConnection(
+  redis: RedisClient,
+  connectionName: string,
+  replyGraceMs: number,
+  events: ReadConnectionEvents = {},
+): ReadConnection {
   let connection: RedisClient | undefined;
   let closed = false;
   let graceMs = replyGraceMs;
@@ -40,11 +53,13 @@ export function readConnection(redis: RedisClient, connectionName: string, reply
     // ioredis reports connection errors here too, and reconnects by itself.
     opened.on('error', () => undefined);
     connection = opened;
+    events.opened?.(opened, () => !closed && opened === connection);
     return opened;
   };
   const drop = (): void => {
     connection?.disconnect();
     connection = undefined;
+    if (!closed) events.dropped?.();
   };
 
   return {
