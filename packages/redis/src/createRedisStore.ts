@@ -1,14 +1,10 @@
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable, share } from 'rxjs';
-import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore } from 'sse-rx-server';
 import { toFields } from './fields.js';
-import { planReplay, type ReplayPlan } from './planReplay.js';
 import { readLoop } from './readLoop.js';
-import { readPage } from './readPage.js';
 import type { RedisClient } from './redisClient.js';
-import { resume } from './resume.js';
+import { resumeStream } from './resume.js';
 import { StoreMeters } from './storeMeters.js';
-import { normalizeStreamId } from './streamId.js';
 import { trimArguments } from './trimArguments.js';
 
 /**
@@ -147,18 +143,7 @@ export function createRedisStore(config: RedisStoreConfig): RedisStore {
     meters,
   }).pipe(share());
   const ready$ = state.pipe(filter((s) => s === 'connected'));
-  const replayAfter = (lastId: string | undefined): Promise<ReplayPlan> => planReplay(redis, stream, lastId, maxReplay);
-  const serve = (
-    lastEventId: string,
-    start: () => Promise<string | undefined>,
-    plan: (lastId: string | undefined) => Promise<ReplayPlan>,
-  ): Observable<SseMessage> =>
-    meters.watch(resume({ live$, ready$, plan, readPage: (id) => readPage(redis, stream, id), start, lastEventId }));
-  // The newest id when asked, on the connection appends use: a live-only client starts after it, so
-  // it gets exactly the events appended once it subscribed (also those the loop had not read yet).
-  const newestId = async (): Promise<string> => (await redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
-  const noReset = (): Promise<ReplayPlan> => Promise.resolve({ reset: false });
-
+  const source = { redis, stream, maxReplay, live$, ready$ };
   return {
     state$: state.pipe(distinctUntilChanged()),
     async append(message) {
@@ -166,10 +151,6 @@ export function createRedisStore(config: RedisStoreConfig): RedisStore {
       // XADD only answers nil with NOMKSTREAM, which is never sent here.
       return (await redis.xadd(stream, ...trim(), '*', ...fields)) as string;
     },
-    stream(lastEventId) {
-      if (lastEventId === undefined || lastEventId === null || lastEventId === '') return serve('', newestId, noReset);
-      const lastId = normalizeStreamId(lastEventId);
-      return serve(lastEventId, () => Promise.resolve(lastId), replayAfter);
-    },
+    stream: (lastEventId) => meters.watch(resumeStream(source, lastEventId)),
   };
 }
