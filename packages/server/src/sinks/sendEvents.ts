@@ -136,6 +136,8 @@ class NodeConnection implements SinkConnection, TickBatched {
   private onFlushed: ((error?: unknown) => void) | undefined;
   // `write` said "full" for the batch: a write Node took after all must still wake the queue.
   private batchFull = false;
+  // What Node's `writableLength` may reach before its `write` says "full" (read once: it does not change).
+  private readonly highWaterMark: number;
   /** The client left (or the response failed): stop the source in this same tick. */
   private readonly detach = () => {
     const { res, socket } = this;
@@ -158,6 +160,7 @@ class NodeConnection implements SinkConnection, TickBatched {
     private readonly admission: Admission | undefined,
   ) {
     this.callsOnFlushed = !res.flush;
+    this.highWaterMark = res.writableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK;
   }
 
   /** Listens to the response (and the HTTP/1 connection), then runs the pump. */
@@ -198,8 +201,7 @@ class NodeConnection implements SinkConnection, TickBatched {
     this.batchBytes += frame.byteLength;
     this.onFlushed = onFlushed;
     const { res } = this;
-    this.batchFull =
-      (res.writableLength ?? 0) + this.batchBytes >= (res.writableHighWaterMark ?? DEFAULT_HIGH_WATER_MARK);
+    this.batchFull = (res.writableLength ?? 0) + this.batchBytes >= this.highWaterMark;
     return !this.batchFull;
   }
 
