@@ -18,9 +18,10 @@ describe.skipIf(!redisServerAvailable)('a store whose Redis goes away', () => {
     expect(await collect(messages$, 1)).toEqual([{ id: before, data: 'before' }]);
 
     await suite.server.kill();
-    await whenState(store, 'reconnecting');
+    // Room for a loaded machine (the engines run shares 2 cores): ioredis backs off up to 2 s a try.
+    await whenState(store, 'reconnecting', 20_000);
     await suite.server.start();
-    await whenState(store, 'connected');
+    await whenState(store, 'connected', 20_000);
     // The restarted server is empty (no persistence): its new ids are later in time than `before`.
     const after: string[] = [];
     for (let n = 0; n < 5; n++) after.push(await append(suite.publisher, 'crash', { data: `after ${n}` }));
@@ -32,7 +33,7 @@ describe.skipIf(!redisServerAvailable)('a store whose Redis goes away', () => {
     expect(states.at(-1)).toBe('connected');
     held.unsubscribe();
     stateSubscription.unsubscribe();
-  });
+  }, 60_000);
 
   it('delivers the events published while its connection was down, continuing from the last id it saw', async () => {
     const store = createRedisStore({ redis: suite.redis, stream: 'cut', connectionName: 'cut-loop' });
