@@ -10,8 +10,7 @@ export function buildRequest(input: string | URL, init: SseInit, lastEventId: st
   try {
     url = new URL(input, base);
   } catch (cause) {
-    const hint =
-      base === undefined ? ' (outside a browser, give an absolute URL such as http://localhost:3000/events)' : '';
+    const hint = base === undefined ? ' (outside a browser, give an absolute URL)' : '';
     throw new TypeError(`fromSse: "${input}" is not a valid URL${hint}`, { cause });
   }
   try {

@@ -103,7 +103,7 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
       if (!response.ok || !/^text\/event-stream\s*(;|$)/i.test(contentType)) {
         const snippet = await readSnippet(response);
         const reason = response.ok
-          ? `answered with content type "${contentType}" instead of text/event-stream: check the URL and that the endpoint streams events`
+          ? `answered "${contentType}", not text/event-stream: check the URL and that it streams events`
           : `failed with HTTP ${response.status} ${response.statusText}`.trimEnd();
         throw new SseHttpError(`SSE request to ${request.url} ${reason}`, response, snippet, state);
       }
@@ -155,7 +155,7 @@ export function fetchEvents(config: FetchEventsConfig, state: SseResumeState): O
           state.lastEventId = decoder.lastEventId;
         }
       } catch (cause) {
-        throw new SseNetworkError('The connection broke while reading the stream', state, { cause });
+        throw new SseNetworkError('The connection broke mid-stream', state, { cause });
       }
       decoder.end();
       // The server ended the stream: per spec a client reconnects, unless this is a one-shot stream.

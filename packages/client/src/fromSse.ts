@@ -215,7 +215,7 @@ export function fromSse<EventMap = Record<string, unknown>>(
   const checkMethod = (fields: SseInit): SseInit => {
     if (config.reconnect !== undefined || isIdempotent(fields.method) === reconnect) return fields;
     throw new TypeError(
-      `fromSse: init returned method ${fields.method}; set method in the config itself (the default reconnect rule depends on it) or set reconnect explicitly`,
+      `fromSse: init returned method ${fields.method}: set method in the config (the reconnect default depends on it) or set reconnect`,
     );
   };
   const reconnectConfig = reconnect === true ? {} : reconnect;

@@ -199,7 +199,7 @@ export class SseDecoder {
     this.#options.onError?.(
       new SseProtocolError(
         'max-size-exceeded',
-        `A line plus the data buffered for its event went past maxEventSize (${this.#maxEventSize} characters); it was dropped. Raise maxEventSize if such events are expected.`,
+        `An event went past maxEventSize (${this.#maxEventSize} characters) and was dropped: raise maxEventSize if such events are expected`,
         { line },
       ),
     );
@@ -248,7 +248,7 @@ export class SseDecoder {
         if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number(value));
         else
           this.#options.onError?.(
-            new SseProtocolError('invalid-retry', `Ignored retry field "${value}": it must be ASCII digits only.`, {
+            new SseProtocolError('invalid-retry', `Ignored retry "${value}": not ASCII digits`, {
               field,
               line: `${field}:${value}`,
             }),

@@ -103,8 +103,7 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
     if (!(options[key] >= 0))
       throw new TypeError(`retryBackoff: ${key} must be a number >= 0, got ${String(options[key])}`);
   }
-  if (!(options.factor >= 1))
-    throw new TypeError(`retryBackoff: factor must be >= 1 (2 doubles each delay), got ${String(options.factor)}`);
+  if (!(options.factor >= 1)) throw new TypeError(`retryBackoff: factor must be >= 1, got ${String(options.factor)}`);
   return (source) =>
     new Observable<T>((subscriber) => {
       let attempt = 0;
