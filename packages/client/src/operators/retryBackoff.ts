@@ -99,11 +99,12 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperatorFunction<T> {
   const options = { ...DEFAULTS, ...config };
-  for (const key of ['initialDelayMs', 'maxDelayMs', 'maxRetryAfterMs', 'maxAttempts', 'healthyAfterMs'] as const) {
-    if (!(options[key] >= 0))
-      throw new TypeError(`retryBackoff: ${key} must be a number >= 0, got ${String(options[key])}`);
+  // Every number in the defaults: at least 1 for factor (1 keeps the delay), at least 0 for the rest.
+  for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const min = key === 'factor' ? 1 : 0;
+    if (key !== 'jitter' && !((options[key] as number) >= min))
+      throw new TypeError(`retryBackoff: ${key} must be >= ${min}, got ${String(options[key])}`);
   }
-  if (!(options.factor >= 1)) throw new TypeError(`retryBackoff: factor must be >= 1, got ${String(options.factor)}`);
   return (source) =>
     new Observable<T>((subscriber) => {
       let attempt = 0;
