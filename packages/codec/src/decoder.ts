@@ -231,32 +231,24 @@ export class SseDecoder {
   }
 
   #processField(field: string, value: string): void {
-    switch (field) {
-      case 'data':
-        this.#appendData(value);
-        return;
-      case 'event':
-        this.#eventType = value;
-        return;
-      case 'id':
-        this.#setId(value);
-        return;
-      case 'retry':
-        // "If the field value consists of only ASCII digits, then interpret the field value as an
-        // integer in base ten, and set the event stream's reconnection time to that integer.
-        // Otherwise, ignore the field."
-        if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number(value));
-        else
-          this.#options.onError?.(
-            new SseProtocolError('invalid-retry', `Ignored retry "${value}": not ASCII digits`, {
-              field,
-              line: `${field}:${value}`,
-            }),
-          );
-        return;
-      default:
-      // "Otherwise: The field is ignored."
+    if (field === 'retry') {
+      // "If the field value consists of only ASCII digits, then interpret the field value as an
+      // integer in base ten, and set the event stream's reconnection time to that integer.
+      // Otherwise, ignore the field."
+      if (ASCII_DIGITS.test(value)) this.#options.onRetry?.(Number(value));
+      else
+        this.#options.onError?.(
+          new SseProtocolError('invalid-retry', `Ignored retry "${value}": not ASCII digits`, {
+            field,
+            line: `${field}:${value}`,
+          }),
+        );
     }
+    // A field name alone (processLine takes `data:`, `id:` and `event:` with their colon).
+    else if (field === 'data') this.#appendData(value);
+    else if (field === 'event') this.#eventType = value;
+    else if (field === 'id') this.#setId(value);
+    // "Otherwise: The field is ignored."
   }
 
   #setId(value: string): void {
