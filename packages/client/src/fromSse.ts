@@ -209,8 +209,7 @@ export function fromSse<EventMap = Record<string, unknown>>(
     pauseWhen,
     ...fixed
   } = config;
-  if (!(connectTimeoutMs > 0))
-    throw new TypeError(`fromSse: connectTimeoutMs must be a number > 0, got ${connectTimeoutMs}`);
+  if (!(connectTimeoutMs > 0)) throw new TypeError(`fromSse: connectTimeoutMs must be > 0, got ${connectTimeoutMs}`);
   // Left to the default, the reconnect rule follows the method in the config: `init` must not change it.
   const checkMethod = (fields: SseInit): SseInit => {
     if (config.reconnect !== undefined || isIdempotent(fields.method) === reconnect) return fields;

@@ -199,7 +199,7 @@ export class SseDecoder {
     this.#options.onError?.(
       new SseProtocolError(
         'max-size-exceeded',
-        `An event went past maxEventSize (${this.#maxEventSize} characters) and was dropped: raise maxEventSize if such events are expected`,
+        `Event dropped: past maxEventSize (${this.#maxEventSize} characters); raise it if such events are expected`,
         { line },
       ),
     );
