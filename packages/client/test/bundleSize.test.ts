@@ -11,7 +11,7 @@ import { builds } from '../tsup.config.js';
  * without rxjs. The client README quotes what this test measures; lower the bound when the bundle
  * shrinks, so that it cannot grow back unnoticed.
  */
-const MAX_GZIP_BYTES = 5300;
+const MAX_GZIP_BYTES = 5100;
 
 const packages = fileURLToPath(new URL('../../', import.meta.url));
 const tsconfigRaw = JSON.parse(readFileSync(`${packages}../tsconfig.base.json`, 'utf8'));
