@@ -13,7 +13,10 @@ import { siblingKey } from './siblingKey.js';
 export interface RedisResumableStoreConfig {
   /**
    * Your ioredis client, a `Redis` or a `Cluster`: claims, appends and replays go through it; the
-   * followed streams are read on one `redis.duplicate()` (on a Cluster: one per hash tag).
+   * followed streams are read on one `redis.duplicate()` (on a Cluster: one per hash tag). The
+   * read loops ride out a failover by themselves; a producer's appends wait only as long as this
+   * client retries (ioredis's defaults: about 2 s), so give a `Cluster` a budget longer than a
+   * failover (`maxRedirections: 100, retryDelayOnFailover: 300, retryDelayOnClusterDown: 300`).
    */
   redis: RedisClient;
   /**
