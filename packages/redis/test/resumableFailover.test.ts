@@ -25,7 +25,7 @@ const READ_LOOP_B = { blockMs: 500, replyGraceMs: 5000 };
  * An ioredis retry budget longer than a failover (about 30 s: 100 tries 300 ms apart), for an
  * instance whose producers go on while the primary is down. ioredis's defaults (16 tries about
  * 100 ms apart) give up before a promotion (about 2.5 s here): the producer's append fails and its
- * answer ends with `producer-error`, or with nothing when the end cannot be appended either.
+ * answer ends with `producer-error` (appended once the cluster is back: runProducer retries it).
  */
 const FAILOVER_BUDGET: ClusterOptions = {
   maxRedirections: 100,
@@ -86,10 +86,11 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore through a Redi
    * {@link READ_LOOP_B}'s grace). Once every reader has half the tokens, the primary of the slot
    * of the first answer is killed after its replica confirmed every write (`WAIT`), and the rest
    * is produced once its replica is promoted and the cluster healthy (`producing: 'after'`), or
-   * from the kill on, a token every 100 ms (`'through'`); a follower joins each answer on B after
+   * from the kill on, a token every 100 ms (`'through'`; `'cut'`: the same with A on ioredis's
+   * defaults, whose appends fail during the outage); a follower joins each answer on B after
    * the failover. Resolves to how many read connections B opened before and in all.
    */
-  async function failover(prefix: string, producing: 'after' | 'through' = 'after') {
+  async function failover(prefix: string, producing: 'after' | 'through' | 'cut' = 'after') {
     const a = connect(producing === 'through' ? FAILOVER_BUDGET : {});
     const b = connect({ maxRedirections: 2 });
     // The read loops' connections: each is a `redis.duplicate()`, opened again when a loop reconnects.
@@ -133,12 +134,12 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore through a Redi
     const produceRest = async (): Promise<void> => {
       for (let n = TOKENS / 2; n < TOKENS; n++) {
         // An LLM's pace: the outage falls between tokens, whose appends wait in the producer's queue.
-        if (producing === 'through') await sleep(100);
+        if (producing !== 'after') await sleep(100);
         tokens$.next({ event: 'token', data: String(n) });
       }
       tokens$.complete();
     };
-    const rest = producing === 'through' ? produceRest() : undefined;
+    const rest = producing !== 'after' ? produceRest() : undefined;
     await waitFor(async () => (await cluster.primaryOf(slot)).id !== primary.id, WAIT_MS, 'the replica promoted');
     await cluster.untilHealthy(WAIT_MS);
     readers.push(...follow(streamsB));
@@ -146,8 +147,19 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore through a Redi
     // Then the readers are compared, naming what each lacks.
     await waitFor(() => readers.every((got) => got.ended), 30_000).catch(() => undefined);
 
-    const expected = [...Array.from({ length: TOKENS }, (_, n) => String(n)), '{}'];
-    for (const got of readers) expect(got).toEqual({ data: expected, ended: true });
+    const tokens = Array.from({ length: TOKENS }, (_, n) => String(n));
+    if (producing === 'cut') {
+      // Readers i, N + i, 2N + i... read answer i: each got the same tokens from 0 on, once and in
+      // order, at least the half sent before the kill, then the producer's error as its end.
+      readers.forEach((got, i) => expect(got).toEqual(readers[i % N]));
+      for (const got of readers.slice(0, N)) {
+        const ending = JSON.parse(got.data.at(-1) ?? '{}');
+        expect(ending).toMatchObject({ code: 'producer-error', retryable: false });
+        expect(got.data.slice(0, -1)).toEqual(tokens.slice(0, got.data.length - 1));
+        expect(got.data.length - 1).toBeGreaterThanOrEqual(TOKENS / 2);
+        expect(got.ended).toBe(true);
+      }
+    } else for (const got of readers) expect(got).toEqual({ data: [...tokens, '{}'], ended: true });
     expect([...producerRuns.values()]).toEqual(ids.map(() => 1));
     // The claim survived the failover too: the answer is not started again.
     const again = reader(streamsB.start(ids[0] as string, producer('again')));
@@ -174,5 +186,9 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore through a Redi
   it('tokens go on through the outage, appended by an instance whose ioredis retries longer than the failover: every reader gets every token once, in order', async () => {
     const { loopsAfter } = await failover('{answers}:', 'through');
     expect(loopsAfter).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('tokens go on through the outage, appended by an instance with ioredis defaults: the answers end with producer-error once the cluster is back, every token before it once', async () => {
+    await failover('{answers}:', 'cut');
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryResumableStore,
   createResumableStreams,
+  type ResumableStore,
   type ResumableStreams,
   type ResumableStreamsConfig,
   readLastEventId,
@@ -208,6 +209,76 @@ describe('createResumableStreams', () => {
       await server.close();
     }
   }, 15_000);
+
+  /** A memory store whose appends fail while `down()` says so, as a store failing over would. */
+  function flakyStore(down: (message: SseMessage) => boolean) {
+    const store = createMemoryResumableStore();
+    let failed = 0;
+    const flaky: ResumableStore = {
+      ...store,
+      claim: (streamId, limits) => store.claim(streamId, limits),
+      finish: (streamId, endId, keepMs) => store.finish(streamId, endId, keepMs),
+      find: async (streamId) => {
+        const found = await store.find(streamId);
+        if (!found) return found;
+        const { events } = found;
+        return {
+          ...found,
+          events: {
+            stream: (lastEventId) => events.stream(lastEventId),
+            append: async (message) => {
+              if (!down(message)) return events.append(message);
+              failed++;
+              throw new Error('the store is failing over');
+            },
+          },
+        };
+      },
+    };
+    return { store: flaky, failures: () => failed };
+  }
+
+  it('retries the terminal event while the store fails (a failover), so followers end once it is back, not at the deadline', async () => {
+    const errors: unknown[] = [];
+    let outage = true;
+    const { store, failures } = flakyStore((message) => outage && message.event === 'end');
+    const { server, request } = await serve({ store, onError: (error) => errors.push(error) }, () => words('a', 'b'));
+    try {
+      const starting = request('POST', 'f1');
+      // Three tries fail (100, 200 and 400 ms apart), then the store is back.
+      await until(() => failures() >= 3, 5000);
+      outage = false;
+      const started = Date.now();
+      const answer = await starting;
+      expect(answer.events.map((e) => [e.type, e.data])).toEqual([
+        ['word', 'a'],
+        ['word', 'b'],
+        ['end', '{}'],
+      ]);
+      // Well before the deadline (ttlMs: 10 minutes by default): within the next retry's wait.
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((await store.find('f1'))?.endId).toBe(answer.events[2]!.lastEventId);
+      // The first failure is reported once, not each retry.
+      expect(errors.map(String)).toEqual(['Error: the store is failing over']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives the terminal event up at the deadline when the store stays down, and reports the last failure', async () => {
+    const errors: unknown[] = [];
+    const { store, failures } = flakyStore((message) => message.event === 'end');
+    const streams = createResumableStreams({ store, ttlMs: 1000, onError: (error) => errors.push(error) });
+    const events: SseMessage[] = [];
+    streams.start('f2', words('a')).subscribe({ next: (message) => events.push(message), error: () => undefined });
+    // The first failure, then the last one: thrown once the next wait would end past the deadline.
+    await until(() => errors.length === 2, 5000);
+    // 100, 200 and 400 ms apart: the next wait (800 ms) would end past the 1 s deadline.
+    expect(failures()).toBeGreaterThanOrEqual(3);
+    expect(failures()).toBeLessThanOrEqual(4);
+    expect(errors.map(String)).toEqual(['Error: the store is failing over', 'Error: the store is failing over']);
+    expect(events.map((e) => e.data)).toEqual(['a']);
+  });
 
   it('answers a start beyond maxStreams of the memory store with 503 until a stream is dropped', async () => {
     const store = createMemoryResumableStore({ maxStreams: 2 });

@@ -1,6 +1,7 @@
 import { filter, type Observable, Subscription, take } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import type { SseErrorInfo } from '../sinks/errorBody.js';
+import type { EventStore } from '../stores/eventStore.js';
 import type { FoundStream, ResumableLimits, ResumableStore } from './resumableStore.js';
 import { END_MESSAGE, errorMessage, expiredMessage, failureMessage, isTerminal } from './terminal.js';
 
@@ -17,8 +18,8 @@ export interface ProducerRun extends ResumableLimits {
 /**
  * Runs `producer` once, detached from any request: appends each message to the stream's store in
  * order (one append at a time), then the terminal event (`end`, or an `error` for a failure, the
- * `ttlMs` or `maxEvents` bound, or a message named `end`/`error`, which are reserved), and marks
- * the stream finished. A terminal event appended by someone else (a cancel, from any instance)
+ * `ttlMs` or `maxEvents` bound, or a message named `end`/`error`, which are reserved; retried while
+ * the store fails, until the deadline), and marks the stream finished. A terminal event appended by someone else (a cancel, from any instance)
  * unsubscribes the producer, and nothing more is appended.
  */
 export function runProducer(producer: Observable<SseMessage>, run: ProducerRun): void {
@@ -37,7 +38,7 @@ export function runProducer(producer: Observable<SseMessage>, run: ProducerRun):
     if (!terminal) return;
     appended
       .catch(() => undefined)
-      .then(() => events.append(terminal))
+      .then(() => appendTerminal(events, terminal, run.stream.deadline, report))
       .then((endId) => run.store.finish(run.streamId, endId, run.keepMs))
       .catch(report);
   };
@@ -85,4 +86,31 @@ export function runProducer(producer: Observable<SseMessage>, run: ProducerRun):
       complete: () => stop(END_MESSAGE),
     }),
   );
+}
+
+/** The wait before the first retry of a failed terminal append; each next one waits twice as long, up to {@link MAX_RETRY_MS}. */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 5000;
+
+/**
+ * Appends the terminal event; an append that fails (a store failing over, say) is retried until the
+ * stream's deadline, so that followers end once the store is back rather than at the deadline. The
+ * first failure is reported, the last one thrown. A retry after an append whose reply was lost may
+ * write a second terminal event: followers end at the first.
+ */
+async function appendTerminal(
+  events: EventStore,
+  terminal: SseMessage,
+  deadline: number,
+  report: (error: unknown) => void,
+): Promise<string> {
+  for (let wait = FIRST_RETRY_MS; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
+    try {
+      return await events.append(terminal);
+    } catch (error) {
+      if (Date.now() + wait > deadline) throw error;
+      if (wait === FIRST_RETRY_MS) report(error);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
