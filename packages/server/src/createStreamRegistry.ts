@@ -2,6 +2,7 @@ import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { SseShutdownError, SseSlowClientError } from './errors.js';
 import { readLastEventId, type SseRequest } from './readLastEventId.js';
+import { HISTOGRAMS, type RegistryHistograms } from './metrics/histogram.js';
 import { monotonicMs, type OpenStream, RegistryTotals, streamSnapshot } from './metrics/registryTotals.js';
 import { prometheusText } from './metrics/prometheusText.js';
 import { ADMIT, type Admission, type Admit, type Refusal } from './sinks/admission.js';
@@ -240,8 +241,9 @@ export function createStreamRegistry(config: StreamRegistryConfig = {}): StreamR
     return shuttingDown;
   };
 
-  const registry: StreamRegistry & { [ADMIT]: Admit } = {
+  const registry: StreamRegistry & { [ADMIT]: Admit; [HISTOGRAMS]: RegistryHistograms } = {
     [ADMIT]: admitStream,
+    [HISTOGRAMS]: totals.histograms,
     name,
     metrics: (): StreamMetrics => totals.snapshot(open, open.size, monotonicMs()),
     streams: () => {

@@ -1,4 +1,5 @@
-import type { HistogramSnapshot, StreamMetrics } from '../streamRegistryTypes.js';
+import type { StreamMetrics } from '../streamRegistryTypes.js';
+import type { HistogramKey } from './histogram.js';
 
 /** A sample's labels (besides `registry`). */
 export type Labels = Record<string, string | number>;
@@ -13,6 +14,8 @@ export interface Family {
   /** The unit, as OpenTelemetry spells it (UCUM). */
   readonly unit: string;
   readonly samples: (metrics: StreamMetrics) => Sample[];
+  /** A histogram family's histogram in the registry (see `histogramsOf`). */
+  readonly histogram?: HistogramKey;
 }
 
 /** A family of `type`, with its name, unit, help text and sample reader (one line per family below). */
@@ -27,16 +30,18 @@ const family =
   });
 const counter = family('counter');
 const gauge = family('gauge');
-/** A histogram family: its buckets, sum and count, read from the snapshot by `of`. */
-const histogram = (name: string, unit: string, help: string, of: (metrics: StreamMetrics) => HistogramSnapshot) =>
-  family('histogram')(name, unit, help, (metrics) => {
-    const { bounds, counts, sum, count } = of(metrics);
+/** A histogram family: its buckets, sum and count, read from the snapshot's `key`. */
+const histogram = (name: string, unit: string, help: string, key: HistogramKey): Family => ({
+  ...family('histogram')(name, unit, help, (metrics) => {
+    const { bounds, counts, sum, count } = metrics[key];
     return [
       ...counts.map((value, i): Sample => ['_bucket', { le: i < bounds.length ? bounds[i]! : '+Inf' }, value]),
       ['_sum', {}, sum],
       ['_count', {}, count],
     ];
-  });
+  }),
+  histogram: key,
+});
 
 const one = (value: number): Sample[] => [['', {}, value]];
 /** One sample per key of `counts`, labelled `label="key"`. */
@@ -107,18 +112,18 @@ export const FAMILIES: readonly Family[] = [
   gauge('sse_rx_oldest_stream_age_seconds', 's', 'Age of the oldest open stream; 0 without streams.', (m) =>
     one(m.oldestStreamSeconds),
   ),
-  histogram('sse_rx_stream_duration_seconds', 's', 'How long closed streams were open.', (m) => m.streamDurations),
+  histogram('sse_rx_stream_duration_seconds', 's', 'How long closed streams were open.', 'streamDurations'),
   histogram(
     'sse_rx_replayed_events',
     '{event}',
     'Events a store replayed to each resuming stream (a reset is counted in sse_rx_resets_total instead).',
-    (m) => m.replayedEvents,
+    'replayedEvents',
   ),
   histogram(
     'sse_rx_store_lag_seconds',
     's',
     "Time from an event's append to its delivery by the store (Redis: from the XADD id), once per event.",
-    (m) => m.storeLag,
+    'storeLag',
   ),
   gauge('sse_rx_store_last_lag_seconds', 's', 'The store lag of the latest event delivered; 0 before the first.', (m) =>
     one(m.lastStoreLagSeconds),

@@ -2,14 +2,7 @@ import type { SseStoreMeter } from '../demand.js';
 import type { ResetReason } from '../stores/eventStore.js';
 import type { TrackedStream } from '../sinks/admission.js';
 import type { StreamMetrics, StreamSnapshot } from '../streamRegistryTypes.js';
-import { Histogram } from './histogram.js';
-
-/** The upper bounds (seconds) of the stream duration histogram: 100 ms to 6 hours. */
-export const DURATION_BOUNDS: readonly number[] = [0.1, 1, 10, 60, 600, 3600, 21_600];
-/** The upper bounds of the replay size histogram, in events. */
-export const REPLAY_BOUNDS: readonly number[] = [0, 1, 10, 100, 1000, 10_000];
-/** The upper bounds (seconds) of the store lag histogram: 5 ms to 30 s. */
-export const LAG_BOUNDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+import { BOUNDS, Histogram, type RegistryHistograms } from './histogram.js';
 
 const RESET_REASONS = new Set<string>(['trimmed', 'unknown', 'epoch', 'future', 'malformed']);
 
@@ -48,9 +41,12 @@ export class RegistryTotals {
   };
   readonly errors: StreamMetrics['errors'] = { http: {}, event: {} };
   readonly shutdownCloses = { ended: 0, destroyed: 0 };
-  private readonly durations = new Histogram(DURATION_BOUNDS);
-  private readonly replays = new Histogram(REPLAY_BOUNDS);
-  private readonly lags = new Histogram(LAG_BOUNDS);
+  /** The live histograms (a registry exposes them to `sse-rx-server/otel` under `HISTOGRAMS`). */
+  readonly histograms: RegistryHistograms = {
+    streamDurations: new Histogram(BOUNDS.streamDurations),
+    replayedEvents: new Histogram(BOUNDS.replayedEvents),
+    storeLag: new Histogram(BOUNDS.storeLag),
+  };
   private lastLagSeconds = 0;
 
   /** What the stores serving this registry's streams report to it (see `clientMeter`). */
@@ -60,13 +56,13 @@ export class RegistryTotals {
         throw new TypeError(
           `replayed(events) takes the number of events replayed, a whole number >= 0, got ${events}.`,
         );
-      this.replays.observe(events);
+      this.histograms.replayedEvents.observe(events);
     },
     lagged: (lagMs) => {
       if (!Number.isFinite(lagMs))
         throw new TypeError(`lagged(lagMs) takes the milliseconds since the append, a finite number, got ${lagMs}.`);
       this.lastLagSeconds = Math.max(0, lagMs) / 1000;
-      this.lags.observe(this.lastLagSeconds);
+      this.histograms.storeLag.observe(this.lastLagSeconds);
     },
   };
 
@@ -90,7 +86,7 @@ export class RegistryTotals {
       this.sentBytes += pump.queue.sentBytes;
       if (pump.queue.policy !== 'close') this.droppedByPolicy[pump.queue.policy] += pump.queue.dropped;
     }
-    this.durations.observe((now - open.openedAt) / 1000);
+    this.histograms.streamDurations.observe((now - open.openedAt) / 1000);
   }
 
   /** The metrics as of `now`: these totals plus the counts of the `open` streams. */
@@ -128,9 +124,9 @@ export class RegistryTotals {
       errors: { http: { ...this.errors.http }, event: { ...this.errors.event } },
       shutdownCloses: { ...this.shutdownCloses },
       oldestStreamSeconds: (now - oldest) / 1000,
-      streamDurations: this.durations.snapshot(),
-      replayedEvents: this.replays.snapshot(),
-      storeLag: this.lags.snapshot(),
+      streamDurations: this.histograms.streamDurations.snapshot(),
+      replayedEvents: this.histograms.replayedEvents.snapshot(),
+      storeLag: this.histograms.storeLag.snapshot(),
       lastStoreLagSeconds: this.lastLagSeconds,
     };
   }
