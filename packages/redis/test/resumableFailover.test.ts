@@ -151,7 +151,7 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore through a Redi
     if (producing === 'cut') {
       // Readers i, N + i, 2N + i... read answer i: each got the same tokens from 0 on, once and in
       // order, at least the half sent before the kill, then the producer's error as its end.
-      readers.forEach((got, i) => expect(got).toEqual(readers[i % N]));
+      for (const [i, got] of readers.entries()) expect(got).toEqual(readers[i % N]);
       for (const got of readers.slice(0, N)) {
         const ending = JSON.parse(got.data.at(-1) ?? '{}');
         expect(ending).toMatchObject({ code: 'producer-error', retryable: false });
