@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../src/index.js';
-import { append, collect, connect, connectionsNamed, whenState } from './helpers.js';
+import { answered, append, collect, connect, connectionsNamed, whenState } from './helpers.js';
 import { type RedisServer, redisServerAvailable, startRedisServer } from './redisServer.js';
 
 describe.skipIf(!redisServerAvailable)('createRedisStore', () => {
@@ -28,6 +28,8 @@ describe.skipIf(!redisServerAvailable)('createRedisStore', () => {
     const stores = [0, 1, 2].map(() => createRedisStore({ redis: client(), stream: 'fan' }));
     const received = stores.flatMap((store) => [0, 1, 2, 3].map(() => collect(store.stream(), 100)));
     await Promise.all(stores.map((store) => whenState(store, 'connected')));
+    // The subscribers' newest-id asks, on the stores' own connections, before the first append.
+    await answered(...clients);
     const ids: string[] = [];
     for (let n = 0; n < 100; n++) ids.push(await append(publisher, 'fan', { event: 'n', data: String(n) }));
     const expected: SseMessage[] = ids.map((id, n) => ({ id, event: 'n', data: String(n) }));
@@ -38,6 +40,7 @@ describe.skipIf(!redisServerAvailable)('createRedisStore', () => {
     const store = createRedisStore({ redis: client(), stream: 'frozen' });
     const live = collect(store.stream(), 2);
     await whenState(store, 'connected');
+    await answered(...clients);
     const first = await append(publisher, 'frozen', { data: 'é 1' });
     await append(publisher, 'frozen', { event: 'n', data: 'é 2' });
     const replayed = await collect(store.stream(first), 1);

@@ -38,6 +38,16 @@ export function whenState(store: { state$: Observable<string> }, state: string, 
   );
 }
 
+/**
+ * Resolves once every command sent before on each of `clients` has been answered (a PING behind
+ * them, on the same connection). A live-only client asks for the newest id on its store's `redis`
+ * when it subscribes: call this before appending through another connection, so that no append
+ * can reach Redis before that ask.
+ */
+export async function answered(...clients: Redis[]): Promise<void> {
+  await Promise.all(clients.map((client) => client.ping()));
+}
+
 /** The number of connections of the server named `name` (`CLIENT LIST`). */
 export async function connectionsNamed(redis: Redis, name: string): Promise<number> {
   const list = (await redis.client('LIST')) as string;
@@ -58,6 +68,10 @@ export function useRedisSuite(): RedisSuite {
     suite.server = await startRedisServer();
     suite.redis = connect(suite.server.port);
     suite.publisher = connect(suite.server.port);
+    // Both connected before any test: a live-only client asks for the newest id on `redis` when it
+    // subscribes; asked while `redis` still connects, the ask waits in ioredis's queue and may
+    // reach Redis after an append a test sends through `publisher`, which the client then misses.
+    await answered(suite.redis, suite.publisher);
   });
   afterAll(async () => {
     suite.redis?.disconnect();
