@@ -133,10 +133,11 @@ for (const runtime of runtimes) {
     });
 
     // Streaming: writes every 20 ms. Silent: nothing written after the first event (the heartbeat is
-    // 60 s away).
+    // 60 s away). Held: the head is not out yet (no event, headTimeoutMs 60 s).
     const streams = [
       { kind: 'streaming', path: '/infinite?', firstBytes: wire(1) },
       { kind: 'silent', path: '/silent?heartbeatMs=60000&', firstBytes: wire(1) },
+      { kind: 'held', path: '/held?headTimeoutMs=60000&', firstBytes: undefined },
     ];
     for (const { kind, path, firstBytes } of streams) {
       it(`unsubscribes the source of a ${kind} stream when the client aborts its fetch`, async () => {
