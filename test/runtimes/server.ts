@@ -18,8 +18,16 @@ interface Server {
   port: number;
 }
 type Handler = (request: Request) => Promise<Response>;
+/** Bun's server as its `fetch` gets it: `timeout` sets one request's idle timeout, in seconds. */
+type BunServer = { timeout(request: Request, seconds: number): void };
 type Runtime = {
-  Bun?: { serve(options: { hostname: string; port: number; fetch: Handler }): Server };
+  Bun?: {
+    serve(options: {
+      hostname: string;
+      port: number;
+      fetch(request: Request, server: BunServer): Promise<Response>;
+    }): Server;
+  };
   Deno?: {
     serve(options: { hostname: string; port: number; onListen(address: Server): void }, handler: Handler): unknown;
   };
@@ -50,6 +58,12 @@ function handle(request: Request): Promise<Response> {
 
 const runtime = globalThis as Runtime;
 const listening = (server: Server) => console.log(`port ${server.port}`);
-if (runtime.Bun) listening(runtime.Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: handle }));
+// Bun only: `?idleTimeoutS` sets the request's idle timeout (Bun.serve's `idleTimeout`, 10 s by default).
+const bunFetch = (request: Request, server: BunServer) => {
+  const idleTimeoutS = new URL(request.url).searchParams.get('idleTimeoutS');
+  if (idleTimeoutS) server.timeout(request, Number(idleTimeoutS));
+  return handle(request);
+};
+if (runtime.Bun) listening(runtime.Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: bunFetch }));
 else if (runtime.Deno) runtime.Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: listening }, handle);
 else throw new TypeError('server.mjs runs in Bun or Deno');
