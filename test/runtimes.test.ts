@@ -1,35 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { concat, NEVER, of, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/http.js';
+import { bundleScript, runtimeEnv, runtimes } from './support/runtimes.js';
 
 const run = promisify(execFile);
-const here = fileURLToPath(new URL('.', import.meta.url));
-
-/** Bun and Deno come from the npm packages `bun` and `deno` (devDependencies of this workspace). */
-const runtimes = [
-  { name: 'Bun', bin: join(here, 'node_modules/.bin/bun'), args: (file: string, url: string) => ['run', file, url] },
-  {
-    name: 'Deno',
-    bin: join(here, 'node_modules/.bin/deno'),
-    args: (file: string, url: string) => ['run', '--allow-net', file, url],
-  },
-];
-for (const { name, bin } of runtimes) {
-  if (!existsSync(bin))
-    console.warn(
-      `\n*** ${name} not installed at ${bin} (no build of it for ${process.platform}-${process.arch}?): its runtime test is SKIPPED ***\n`,
-    );
-}
 
 /** Events 1-2 on a first connection, which the server then ends; from Last-Event-ID on after that. */
 function events(lastEventId: string, request: { prompt: string; auth: string }): Observable<SseMessage> {
@@ -48,17 +30,7 @@ describe('sse-rx-client in other runtimes', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sse-rx-runtimes-'));
     script = join(dir, 'client.mjs');
-    const bundle = await build({
-      entryPoints: [join(here, 'runtimes/client.ts')],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      target: 'es2022',
-      conditions: ['sse-rx-source'],
-      mainFields: ['module', 'main'],
-      write: false,
-    });
-    writeFileSync(script, bundle.outputFiles[0]!.text);
+    await bundleScript('client', script);
     server = await startServer((req: IncomingMessage, res: ServerResponse) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -83,7 +55,7 @@ describe('sse-rx-client in other runtimes', () => {
         seen.length = 0;
         const { stdout, stderr } = await run(runtime.bin, runtime.args(script, `${server.url}/events`), {
           timeout: 15_000,
-          env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+          env: runtimeEnv,
         });
         const printed = stdout.trim().split('\n');
         expect(printed, stderr).toEqual(

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { concat, defer, interval, map, NEVER, of, Subject, take, throwError } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heartbeat, STREAM_READY, toResponse } from '../src/index.js';
+import { createStreamRegistry, heartbeat, STREAM_READY, toResponse } from '../src/index.js';
 import { counted, decode, fetchText, listenFetch, until, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -181,6 +181,40 @@ describe('toResponse', () => {
     );
     expect(ticks.total()).toBe(200);
     await until(() => ticks.active() === 0);
+  });
+
+  it("unsubscribes and settles when the request's signal aborts while the head is held, and frees the registry slot", async () => {
+    const registry = createStreamRegistry();
+    const silent = counted(NEVER);
+    const client = new AbortController();
+    const request = new Request('http://127.0.0.1/events', { signal: client.signal });
+    const pending = toResponse(silent.source$, { request, registry, headTimeoutMs: 60_000 });
+    expect(silent.active()).toBe(1);
+    expect(registry.metrics().openStreams).toBe(1);
+    client.abort();
+    expect(silent.active()).toBe(0);
+    expect(registry.metrics().openStreams).toBe(0);
+    expect(await (await pending).text()).toBe('');
+  });
+
+  it("unsubscribes when the request's signal aborts after the head, and ends the body its reader holds", async () => {
+    const ticks = counted(interval(5).pipe(map((n) => ({ data: String(n) }))));
+    const client = new AbortController();
+    const request = new Request('http://127.0.0.1/events', { signal: client.signal });
+    const reader = (await toResponse(ticks.source$, { request })).body!.getReader();
+    await reader.read();
+    client.abort();
+    expect(ticks.active()).toBe(0);
+    // What was queued before the abort may still come, then the end.
+    for (let reads = 0; !(await reader.read()).done; reads++) expect(reads).toBeLessThan(3);
+  });
+
+  it('never keeps a source subscribed for a request already aborted', async () => {
+    const silent = counted(NEVER);
+    const request = new Request('http://127.0.0.1/events', { signal: AbortSignal.abort() });
+    const response = await toResponse(silent.source$, { request, headTimeoutMs: 60_000 });
+    expect(silent.active()).toBe(0);
+    expect(await response.text()).toBe('');
   });
 
   it('serves a Hono route over a real connection', async () => {

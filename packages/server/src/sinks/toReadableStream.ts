@@ -41,15 +41,23 @@ export function toReadableStream(
 
 /** What a Web response adds to a bare event stream: a head to hold, and its request. */
 export interface ResponseHead {
+  /** Sends the head; may be called again (when the client left after it), and must then do nothing. */
   open(): void;
   reject(status: number, body: string, headers: Record<string, string>): void;
   request?: SseRequest | undefined;
+  /** Aborted when the client is gone (a Web request's `signal`). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
  * The stream behind {@link toReadableStream}. With `head`, the pump holds frames until
  * `head.open` and answers an early error through `head.reject` (the stream is then closed).
  * `admission` is a registry's hold on the stream, released when it closes, errors or is cancelled.
+ *
+ * When `head.signal` aborts (the client left), the source is unsubscribed and the stream closed at
+ * once, and a held head is let go (`head.open`, so the response's promise settles): a runtime
+ * cancels the stream itself when a client leaves, but only once it has the `Response`, which it
+ * does not while the head is held (Bun and Deno alike, until `headTimeoutMs`).
  */
 export function eventStream(
   source$: Observable<SseMessage>,
@@ -61,6 +69,14 @@ export function eventStream(
   let lastChunkBytes = 0;
   // Closed, errored or cancelled: a chunk due at the end of the tick has nowhere to go.
   let closed = false;
+  const signal = head?.signal;
+  // The client left: stop the source, end the stream and let a held head go.
+  let leave: (() => void) | undefined;
+  const close = () => {
+    closed = true;
+    if (leave) signal!.removeEventListener('abort', leave);
+    admission?.release();
+  };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -70,10 +86,9 @@ export function eventStream(
             ...(head && {
               open: head.open,
               reject: (status: number, body: string, headers: Record<string, string>) => {
-                closed = true;
+                close();
                 head.reject(status, body, headers);
                 controller.close();
-                admission?.release();
               },
             }),
             // The queue hands on the frames of a tick, and what waited for a read, joined.
@@ -89,15 +104,13 @@ export function eventStream(
               return (controller.desiredSize ?? 0) > 0 ? 0 : lastChunkBytes;
             },
             end: () => {
-              closed = true;
+              close();
               controller.close();
-              admission?.release();
             },
             abort: (reason) => {
-              closed = true;
               admission?.slowClient();
+              close();
               controller.error(reason);
-              admission?.release();
             },
           } satisfies SinkConnection,
           config,
@@ -112,14 +125,23 @@ export function eventStream(
             controller.error(reason);
           },
         });
+        if (!signal || closed) return;
+        leave = () => {
+          if (closed) return;
+          close();
+          running!.subscription.unsubscribe();
+          controller.close();
+          head!.open();
+        };
+        if (signal.aborted) leave();
+        else signal.addEventListener('abort', leave);
       },
       pull() {
         running?.drain();
       },
       cancel() {
-        closed = true;
+        close();
         running?.subscription.unsubscribe();
-        admission?.release();
       },
     },
     // One chunk in the stream's own queue; the rest waits in the bounded write queue.

@@ -31,8 +31,9 @@ export interface ToResponseConfig extends SseResponseConfig {
   headers?: SseWebHeaders;
   /**
    * The request being answered: a `HEAD` or `OPTIONS` request gets an answer without a stream;
-   * it is given to `onError` and the registry's `key` function, and counted as a resume when it
-   * carries a `Last-Event-ID`.
+   * when its `signal` aborts (the client left) the source is unsubscribed, even before the head
+   * went out; it is given to `onError` and the registry's `key` function, and counted as a resume
+   * when it carries a `Last-Event-ID`.
    * @default undefined
    */
   request?: Request;
@@ -49,8 +50,10 @@ export interface ToResponseConfig extends SseResponseConfig {
  * 500) and the body `{"status","code"?,"message"}`; a later one is an `event: error` with data
  * `{"status","code"?,"message","retryable"}`, then the end (see `mapError`; every error goes to
  * `onError`). The body is {@link toReadableStream}'s, so a client disconnect unsubscribes from the
- * source. Given a `request` whose method is `HEAD` (or `OPTIONS`), it answers with the headers
- * (or 204) and no body, and never subscribes.
+ * source. Given a `request`, its `signal` aborting (the client left) also unsubscribes and ends the
+ * stream, even while the head is held (the runtime does not have the body yet, so cannot cancel it).
+ * Given a `request` whose method is `HEAD` (or `OPTIONS`), it answers with the headers (or 204) and
+ * no body, and never subscribes.
  *
  * @example
  * ```ts
@@ -86,16 +89,19 @@ export function toResponse(source$: Observable<SseMessage>, config: ToResponseCo
     // The stream subscribes while it is built, so the head may be due before `body` is assigned.
     let body: ReadableStream<Uint8Array> | undefined;
     let opened = false;
+    let answered = false;
     const open = () => {
       opened = true;
-      if (body) resolve(new Response(body, { status, headers: headersOf(config) }));
+      if (!body || answered) return;
+      answered = true;
+      resolve(new Response(body, { status, headers: headersOf(config) }));
     };
     const reject = (errorStatus: number, text: string, answerHeaders: Record<string, string>) => {
       const headers = webHeaders(config.headers);
       for (const [name, value] of Object.entries(answerHeaders)) headers.set(name, value);
       resolve(new Response(text, { status: errorStatus, headers }));
     };
-    body = eventStream(source$, config, { open, reject, request }, admission);
+    body = eventStream(source$, config, { open, reject, request, signal: request?.signal }, admission);
     if (opened) open();
   });
 }
