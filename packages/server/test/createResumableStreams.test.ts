@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { concat, defer, finalize, from, NEVER, type Observable, of, Subject, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -279,6 +282,19 @@ describe('createResumableStreams', () => {
     expect(errors.map(String)).toEqual(['Error: the store is failing over', 'Error: the store is failing over']);
     expect(events.map((e) => e.data)).toEqual(['a']);
   });
+
+  it('does not hold a process open while it retries the terminal event of a store that stays down', async () => {
+    // In a process of its own (tsx), whose only work is that stream: it must exit by itself.
+    const script = fileURLToPath(new URL('./fixtures/failingStoreExit.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=sse-rx-source', '--import', 'tsx', script],
+      { env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 },
+    );
+    // Exited (execFile resolves on exit; it kills the process at 30 s, half the stream's deadline,
+    // and rejects), while the retries of the end (100 ms, doubling) would go on for a minute.
+    expect(stdout.trim()).toBe('finished producing');
+  }, 40_000);
 
   it('answers a start beyond maxStreams of the memory store with 503 until a stream is dropped', async () => {
     const store = createMemoryResumableStore({ maxStreams: 2 });

@@ -110,7 +110,11 @@ async function appendTerminal(
     } catch (error) {
       if (Date.now() + wait > deadline) throw error;
       if (wait === FIRST_RETRY_MS) report(error);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        // A store that stays down must not hold a process that is shutting down open until the deadline.
+        (timer as { unref?: () => void }).unref?.();
+      });
     }
   }
 }
