@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import {
   createMemoryResumableStore,
   createResumableStreams,
-  type ResumableStore,
   type ResumableStreams,
   type ResumableStreamsConfig,
   readLastEventId,
   sendEvents,
   type SseMessage,
 } from '../src/index.js';
+import { flakyStore } from './flakyStore.js';
 import { decode, fetchText, listen, until } from './helpers.js';
 
 /** A server over `streams`: POST /<id> starts `producer`, GET /<id> follows, DELETE /<id> cancels. */
@@ -212,34 +212,6 @@ describe('createResumableStreams', () => {
       await server.close();
     }
   }, 15_000);
-
-  /** A memory store whose appends fail while `down()` says so, as a store failing over would. */
-  function flakyStore(down: (message: SseMessage) => boolean) {
-    const store = createMemoryResumableStore();
-    let failed = 0;
-    const flaky: ResumableStore = {
-      ...store,
-      claim: (streamId, limits) => store.claim(streamId, limits),
-      finish: (streamId, endId, keepMs) => store.finish(streamId, endId, keepMs),
-      find: async (streamId) => {
-        const found = await store.find(streamId);
-        if (!found) return found;
-        const { events } = found;
-        return {
-          ...found,
-          events: {
-            stream: (lastEventId) => events.stream(lastEventId),
-            append: async (message) => {
-              if (!down(message)) return events.append(message);
-              failed++;
-              throw new Error('the store is failing over');
-            },
-          },
-        };
-      },
-    };
-    return { store: flaky, failures: () => failed };
-  }
 
   it('retries the terminal event while the store fails (a failover), so followers end once it is back, not at the deadline', async () => {
     const errors: unknown[] = [];
