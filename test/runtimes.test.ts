@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { concat, NEVER, of, type Observable } from 'rxjs';
 import type { SseMessage } from 'sse-rx-codec';
 import { sendEvents } from 'sse-rx-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/http.js';
-import { bundleScript, runtimeEnv, runtimes } from './support/runtimes.js';
-
-const run = promisify(execFile);
+import { bundleScript, runScript, runtimes } from './support/runtimes.js';
 
 /** Events 1-2 on a first connection, which the server then ends; from Last-Event-ID on after that. */
 function events(lastEventId: string, request: { prompt: string; auth: string }): Observable<SseMessage> {
@@ -53,10 +49,7 @@ describe('sse-rx-client in other runtimes', () => {
       `${runtime.name}: POST with a header, resumes with Last-Event-ID after the server ends the stream, parses JSON`,
       async () => {
         seen.length = 0;
-        const { stdout, stderr } = await run(runtime.bin, runtime.args(script, `${server.url}/events`), {
-          timeout: 15_000,
-          env: runtimeEnv,
-        });
+        const { stdout, stderr } = await runScript(runtime, script, [`${server.url}/events`], 15_000);
         const printed = stdout.trim().split('\n');
         expect(printed, stderr).toEqual(
           [1, 2, 3, 4].map((n) => JSON.stringify({ id: String(n), n, prompt: 'hi', auth: 'Bearer t0k' })),

@@ -32,7 +32,7 @@ for (const { name, bin } of runtimes) {
 }
 
 /** The environment a runtime runs in: no colours, no update check. */
-export const runtimeEnv = { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' };
+const runtimeEnv = { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' };
 
 /** Bundles `test/runtimes/<name>.ts` (sse-rx from its sources, rxjs included) into `outFile`, for any runtime. */
 export async function bundleScript(name: string, outFile: string): Promise<void> {
@@ -93,6 +93,43 @@ export function startScript(runtime: Runtime, file: string): RunningScript {
       }),
     stop: () => stopGroup(child),
   };
+}
+
+/**
+ * Runs `file` in `runtime` with `args` to its end and resolves with what it printed; after
+ * `timeoutMs` it kills the script's process group (the npm launcher and the runtime it started)
+ * and rejects, with the script's stderr.
+ *
+ * @example
+ * ```ts
+ * const { stdout } = await runScript(runtime, '/tmp/client.mjs', ['http://127.0.0.1:3000/events'], 15_000);
+ * ```
+ */
+export function runScript(
+  runtime: Runtime,
+  file: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ stdout: string; stderr: string }> {
+  // Its own process group, so that a timeout reaches the binary the npm launcher starts.
+  const child = spawn(runtime.bin, runtime.args(file, ...args), { detached: true, env: runtimeEnv, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void stopGroup(child).then(() =>
+        reject(new Error(`${runtime.name} did not end within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`)),
+      );
+    }, timeoutMs);
+    child.once('close', () => {
+      clearTimeout(timer);
+      if (!timedOut) resolve({ stdout, stderr });
+    });
+  });
 }
 
 /** Sends SIGTERM to the child's process group (the launcher may be gone, its runtime not) and waits (at most 5 s) for the child to exit. */
