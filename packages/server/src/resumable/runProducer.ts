@@ -19,8 +19,8 @@ export interface ProducerRun extends ResumableLimits {
  * Runs `producer` once, detached from any request: appends each message to the stream's store in
  * order (one append at a time), then the terminal event (`end`, or an `error` for a failure, the
  * `ttlMs` or `maxEvents` bound, or a message named `end`/`error`, which are reserved; retried while
- * the store fails, until the deadline), and marks the stream finished. A terminal event appended by someone else (a cancel, from any instance)
- * unsubscribes the producer, and nothing more is appended.
+ * the store fails, until the deadline), and marks the stream finished. A terminal event appended by
+ * someone else (a cancel, from any instance) unsubscribes the producer, and nothing more is appended.
  */
 export function runProducer(producer: Observable<SseMessage>, run: ProducerRun): void {
   const { events, originId } = run.stream;
@@ -110,10 +110,9 @@ async function appendTerminal(
     } catch (error) {
       if (Date.now() + wait > deadline) throw error;
       if (wait === FIRST_RETRY_MS) report(error);
+      // A store that stays down must not hold a process that is shutting down open until the deadline.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        // A store that stays down must not hold a process that is shutting down open until the deadline.
-        (timer as { unref?: () => void }).unref?.();
+        setTimeout(resolve, wait).unref?.();
       });
     }
   }
