@@ -72,9 +72,13 @@ export function eventStream(
   const signal = head?.signal;
   // The client left: stop the source, end the stream and let a held head go.
   let leave: (() => void) | undefined;
-  const close = () => {
+  // Nothing more goes to the stream, and the client's leaving no longer matters.
+  const detach = () => {
     closed = true;
     if (leave) signal!.removeEventListener('abort', leave);
+  };
+  const close = () => {
+    detach();
     admission?.release();
   };
   return new ReadableStream<Uint8Array>(
@@ -120,7 +124,7 @@ export function eventStream(
         admission?.attach({
           pump: running,
           destroy: (reason) => {
-            closed = true;
+            detach();
             running!.subscription.unsubscribe();
             controller.error(reason);
           },
