@@ -11,11 +11,11 @@ for (const name of readdirSync('.').sort()) {
   if (version) reports.push([` (Node ${version})`, name]);
 }
 
-let main;
-for (const [label, file] of reports) {
-  if (!existsSync(file)) continue;
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  main ??= label === '' ? report : undefined;
+const read = reports
+  .filter(([, file]) => existsSync(file))
+  .map(([label, file]) => [label, JSON.parse(readFileSync(file, 'utf8'))]);
+const main = read.find(([label]) => label === '')?.[1];
+for (const [label, report] of read) {
   for (const suite of report.testResults) {
     for (const test of suite.assertionResults) {
       // A test that passed with errors on record passed on a retry (scripts/test-engines.sh).
