@@ -60,8 +60,7 @@ export interface RunningScript {
 
 /** Runs `file` in `runtime`, reading its stdout line by line as it comes. */
 export function startScript(runtime: Runtime, file: string): RunningScript {
-  // Its own process group, so that `stop` reaches the binary the npm launcher starts.
-  const child = spawn(runtime.bin, runtime.args(file), { detached: true, env: runtimeEnv, stdio: 'pipe' });
+  const child = spawnInGroup(runtime, file, []);
   const lines: { text: string; at: number }[] = [];
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -111,8 +110,7 @@ export function runScript(
   args: string[],
   timeoutMs: number,
 ): Promise<{ stdout: string; stderr: string }> {
-  // Its own process group, so that a timeout reaches the binary the npm launcher starts.
-  const child = spawn(runtime.bin, runtime.args(file, ...args), { detached: true, env: runtimeEnv, stdio: 'pipe' });
+  const child = spawnInGroup(runtime, file, args);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -130,6 +128,11 @@ export function runScript(
       if (!timedOut) resolve({ stdout, stderr });
     });
   });
+}
+
+/** Starts `file` in `runtime` in a process group of its own, so that {@link stopGroup} reaches the binary the npm launcher starts. */
+function spawnInGroup(runtime: Runtime, file: string, args: string[]): ChildProcess {
+  return spawn(runtime.bin, runtime.args(file, ...args), { detached: true, env: runtimeEnv, stdio: 'pipe' });
 }
 
 /** Sends SIGTERM to the child's process group (the launcher may be gone, its runtime not) and waits (at most 5 s) for the child to exit. */
