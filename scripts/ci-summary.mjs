@@ -29,9 +29,11 @@ for (const [label, report] of read) {
       console.log(`${verdict}${label} ${suite.name.replace(`${process.cwd()}/`, '')} > ${test.fullName}${retried}`);
       console.log(`  ${firstLine ?? ''}`);
     }
-    // A file that failed to load has no test results, only a message.
-    if (suite.status === 'failed' && suite.assertionResults.length === 0) {
-      console.log(`FAILED${label} ${suite.name.replace(`${process.cwd()}/`, '')}: ${suite.message.split('\n')[0]}`);
+    // A file that failed to load, or whose hook failed (its tests skipped), has no failed test.
+    if (suite.status === 'failed' && !suite.assertionResults.some((test) => test.status === 'failed')) {
+      console.log(
+        `FAILED${label} ${suite.name.replace(`${process.cwd()}/`, '')}: ${suite.message.split('\n').find((line) => line.trim()) ?? 'a hook failed, its tests were skipped (see the log above)'}`,
+      );
     }
   }
 }
