@@ -286,6 +286,35 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
     }
   });
 
+  it("a follower slow to hear the leader's end does not lead a request of its own when the lock passes to it", async () => {
+    const path = '/events?slow-end';
+    const leader = await openTab(path, true);
+    // A loaded tab: each channel message reaches its listener 300 ms late (in order), as the lock passes at once.
+    const follower = await openTab(path, true, () => {
+      const Native = BroadcastChannel;
+      const late = (listener: ((e: MessageEvent) => void) | null) =>
+        listener && ((e: MessageEvent) => setTimeout(() => listener(e), 300));
+      window.BroadcastChannel = class extends Native {
+        override set onmessage(listener: ((e: MessageEvent) => void) | null) {
+          super.onmessage = late(listener);
+        }
+      };
+    });
+    const tabs = [leader, follower];
+    try {
+      for (const tab of tabs) await until(tab, 1, 'an event in each tab');
+      failing.add(path);
+      for (const tab of tabs) await waitFor(async () => (await seenIn(tab)).error !== undefined, 15_000, 'the error');
+      expect((await seenIn(follower)).error).toEqual({ name: 'SseServerError', message: 'Room closed', status: 403 });
+      // Had the follower taken the lock for a new leader, its request would be here by now: it leads at once.
+      tabs.push(await openTab('/events?after-slow-end', true));
+      await until(tabs[2]!, 3, 'a later stream');
+      expect(requestsFor(path)).toHaveLength(1);
+    } finally {
+      for (const tab of tabs) await tab.close();
+    }
+  });
+
   it('falls back to one connection per tab where BroadcastChannel is missing', async () => {
     const path = '/events?fallback';
     const tabs: Page[] = [];

@@ -21,7 +21,9 @@ export type TabMessage =
   | { kind: 'event'; event: RawSseEvent; own: boolean; source: string }
   | { kind: 'reset'; reset: SseReset }
   | { kind: 'error'; error: WireError }
-  | { kind: 'complete' };
+  | { kind: 'complete' }
+  /** Sent by {@link roundTrip} and ignored by the group: its return says the channel has passed on what came before. */
+  | { kind: 'sync'; token: string };
 
 /**
  * An error reduced to what a `BroadcastChannel` can carry and a guard can still recognise: `name`,
@@ -49,4 +51,25 @@ export function stateToWire(state: SseConnectionState): WireState {
 /** A state another tab sent, its error (if any) an `Error` again. */
 export function stateFromWire(state: WireState): SseConnectionState {
   return state.status === 'reconnecting' ? { ...state, error: errorFromWire(state.error) } : state;
+}
+
+/**
+ * Resolves once a message posted now on channel `name` has come back to this tab: by then the browser
+ * has handed every message posted on it before to every tab, and a tab hears them in the order sent.
+ * @example
+ * post({ kind: 'error', error }); // then let go of the lock only after:
+ * await roundTrip(name);
+ */
+export function roundTrip(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const [here, there] = [new BroadcastChannel(name), new BroadcastChannel(name)];
+    const token = Math.random().toString(36);
+    here.onmessage = ({ data }: MessageEvent<TabMessage>) => {
+      if (data.kind !== 'sync' || data.token !== token) return;
+      here.close();
+      there.close();
+      resolve();
+    };
+    there.postMessage({ kind: 'sync', token } satisfies TabMessage);
+  });
 }

@@ -1,7 +1,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import { type FromSseConfig, fromSse, type SseConnectionState } from '../fromSse.js';
 import type { RawSseEvent, SseActivity } from '../types.js';
-import { errorFromWire, errorToWire, stateFromWire, stateToWire, type TabMessage } from './messages.js';
+import { errorFromWire, errorToWire, roundTrip, stateFromWire, stateToWire, type TabMessage } from './messages.js';
 import { RecentIds } from './recentIds.js';
 
 /**
@@ -54,6 +54,8 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     /** This tab's connection, named in what it relays, once it leads. */
     let source = '';
     let lastActivity: SseActivity | undefined;
+    /** Set when this tab's connection ended the group: the lock passes on once every tab has been told. */
+    let told: Promise<void> | undefined;
     const lead = (): Subscription => {
       source = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
       let previousId = position;
@@ -84,10 +86,12 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
         },
         error: (error: unknown) => {
           post({ kind: 'error', error: errorToWire(error) });
+          told = roundTrip(name);
           subscriber.error(error);
         },
         complete: () => {
           post({ kind: 'complete' });
+          told = roundTrip(name);
           subscriber.complete();
         },
       });
@@ -123,6 +127,8 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
           return subscriber.error(errorFromWire(message.error));
         case 'complete':
           return subscriber.complete();
+        case 'sync':
+          return;
       }
     };
 
@@ -131,7 +137,9 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     const quit = new AbortController();
     let release = (): void => {};
     locks
-      .request(name, { signal: quit.signal }, () => {
+      .request(name, { signal: quit.signal }, async () => {
+        // What the last leader said before it let go (the group's end, say) arrives before this tab decides.
+        await roundTrip(name);
         // Held until this tab leaves; `release` is set first, so an end while starting to lead releases it too.
         return new Promise<void>((resolve) => {
           release = resolve;
@@ -147,7 +155,8 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     return () => {
       quit.abort();
       leading?.unsubscribe(); // abort the request before the next leader sends its own
-      release();
+      if (told) void told.then(() => release());
+      else release();
       bus.close();
       report({ status: 'closed' });
     };
