@@ -87,6 +87,9 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
     await pages?.close();
   });
 
+  let runs = 0;
+  /** A path of its own for each test run (a retried test starts with no requests and nothing failing or cut). */
+  const fresh = (name: string) => `/events?${name}&run=${++runs}`;
   const requestsFor = (path: string) => requests.filter((r) => r.path === path);
   const openFor = (path: string) => requestsFor(path).filter((r) => r.open).length;
 
@@ -137,7 +140,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   };
 
   it('3 tabs of one browser hold exactly 1 connection to the server, and all get every event', async () => {
-    const path = '/events?three';
+    const path = fresh('three');
     const tabs = [await openTab(path, true)];
     try {
       await until(tabs[0]!, 3, 'the first tab');
@@ -160,9 +163,10 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   });
 
   it.each([
-    ['', '/events?handover'],
-    [' (the server replays 3 events they had: dropped by id)', '/events?handover&overlap'],
-  ])('closing the leader tab mid-stream hands over: the others get every event exactly once%s', async (_, path) => {
+    ['', 'handover'],
+    [' (the server replays 3 events they had: dropped by id)', 'handover&overlap'],
+  ])('closing the leader tab mid-stream hands over: the others get every event exactly once%s', async (_, name) => {
+    const path = fresh(name);
     const [leader, ...others] = [await openTab(path, true), await openTab(path, true), await openTab(path, true)];
     try {
       // Each follower has been in the group for more events than the server's overlap.
@@ -193,10 +197,11 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
     timeout: 120_000,
   }, async () => {
     const tabs: Page[] = [];
+    const [apart, together] = [fresh('apart'), fresh('together')];
     try {
       // Without the option: Chromium opens at most 6 connections to one host over HTTP/1.1.
-      for (let i = 0; i < 8; i++) tabs.push(await openTab('/events?apart', false));
-      await waitFor(() => openFor('/events?apart') === 6, 15_000, '6 connections');
+      for (let i = 0; i < 8; i++) tabs.push(await openTab(apart, false));
+      await waitFor(() => openFor(apart) === 6, 15_000, '6 connections');
       const firstSix = tabs.slice(0, 6);
       const target = Math.max(...(await Promise.all(firstSix.map(lastOf)))) + 25;
       for (const tab of firstSix) await until(tab, target, 'the 6 connected tabs');
@@ -206,24 +211,24 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
         expect(received).toEqual([]);
         expect(states).toEqual(['closed', 'connecting']);
       }
-      expect(requestsFor('/events?apart')).toHaveLength(6);
+      expect(requestsFor(apart)).toHaveLength(6);
       // Closing one tab frees a connection: the queued request goes out (so it was the limit).
       await tabs.shift()!.close();
-      await waitFor(() => requestsFor('/events?apart').length === 7, 15_000, 'the queued request');
+      await waitFor(() => requestsFor(apart).length === 7, 15_000, 'the queued request');
       for (const tab of tabs.splice(0)) await tab.close();
 
-      for (let i = 0; i < 8; i++) tabs.push(await openTab('/events?together', true));
+      for (let i = 0; i < 8; i++) tabs.push(await openTab(together, true));
       const start = Math.max(...(await Promise.all(tabs.map(lastOf))));
       for (const tab of tabs) await until(tab, start + 10, 'all 8 tabs');
       for (const tab of tabs) expectExactlyOnce((await seenIn(tab)).received);
-      expect(requestsFor('/events?together')).toHaveLength(1);
+      expect(requestsFor(together)).toHaveLength(1);
     } finally {
       for (const tab of tabs) await tab.close();
     }
   });
 
   it('a tab that unsubscribes leaves the others untouched: a follower costs nothing, the leader hands over', async () => {
-    const path = '/events?leave';
+    const path = fresh('leave');
     const [leader, follower, other] = [await openTab(path, true), await openTab(path, true), await openTab(path, true)];
     try {
       await until(other!, 10, 'the last tab');
@@ -250,7 +255,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   });
 
   it("relays the leader's states: every tab sees reconnecting when its connection breaks, then open, and no event twice", async () => {
-    const path = '/events?cut';
+    const path = fresh('cut');
     const tabs = await openGroup(path, 2);
     try {
       cutting.add(path);
@@ -268,7 +273,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   });
 
   it("relays the leader's error to every tab: the same name and fields", async () => {
-    const path = '/events?fail';
+    const path = fresh('fail');
     const tabs = await openGroup(path, 2);
     try {
       failing.add(path);
@@ -287,7 +292,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   });
 
   it("a follower slow to hear the leader's end does not lead a request of its own when the lock passes to it", async () => {
-    const path = '/events?slow-end';
+    const path = fresh('slow-end');
     const leader = await openTab(path, true);
     // A loaded tab: each channel message reaches its listener 300 ms late (in order), as the lock passes at once.
     const follower = await openTab(path, true, () => {
@@ -307,7 +312,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
       for (const tab of tabs) await waitFor(async () => (await seenIn(tab)).error !== undefined, 15_000, 'the error');
       expect((await seenIn(follower)).error).toEqual({ name: 'SseServerError', message: 'Room closed', status: 403 });
       // Had the follower taken the lock for a new leader, its request would be here by now: it leads at once.
-      tabs.push(await openTab('/events?after-slow-end', true));
+      tabs.push(await openTab(fresh('after-slow-end'), true));
       await until(tabs[2]!, 3, 'a later stream');
       expect(requestsFor(path)).toHaveLength(1);
     } finally {
@@ -316,7 +321,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   });
 
   it('falls back to one connection per tab where BroadcastChannel is missing', async () => {
-    const path = '/events?fallback';
+    const path = fresh('fallback');
     const tabs: Page[] = [];
     try {
       for (let i = 0; i < 3; i++)
