@@ -1,6 +1,8 @@
 import type { SseMessage } from 'sse-rx-codec';
 import type { EventStore, FoundStream, ResumableStore } from 'sse-rx-server';
-import { createRedisStore, type RedisStoreConfig } from './createRedisStore.js';
+import type { RedisStoreConfig } from './createRedisStore.js';
+import { idempotentAppend } from './idempotentAppend.js';
+import { readLoopTuning } from './readLoopTuning.js';
 import type { RedisClient } from './redisClient.js';
 import { resumeStream } from './resume.js';
 import { sharedReads } from './sharedReads.js';
@@ -14,9 +16,9 @@ export interface RedisResumableStoreConfig {
   /**
    * Your ioredis client, a `Redis` or a `Cluster`: claims, appends and replays go through it; the
    * followed streams are read on one `redis.duplicate()` (on a Cluster: one per hash tag). The
-   * read loops ride out a failover by themselves; a producer's appends wait only as long as this
-   * client retries (ioredis's defaults: about 2 s), so give a `Cluster` a budget longer than a
-   * failover (`maxRedirections: 100, retryDelayOnFailover: 300, retryDelayOnClusterDown: 300`).
+   * read loops ride out a failover by themselves, and so do a producer's appends: one that fails
+   * while Redis is unreachable or the cluster moves is tried again (100 ms, doubling to 5 s) until
+   * the stream's deadline, and stored once however often it is sent (see the store's doc).
    */
   redis: RedisClient;
   /**
@@ -38,8 +40,10 @@ const STATE = /^(running|ended):(\d+)(?::(.+))?$/;
  * A `ResumableStore` (for `createResumableStreams` of sse-rx-server) on Redis, shared by every
  * instance of an app: a stream started on one instance is followed, resumed and cancelled from any
  * other. `claim` is one `SET … NX PX ttlMs` (so a producer runs once, cluster-wide); each stream is
- * a Redis Stream, appended to as by {@link createRedisStore}, that expires `keepMs` after its end
- * (or `ttlMs + keepMs` after its first event, if its instance dies). All the streams followed on
+ * a Redis Stream that expires `keepMs` after its end (or `ttlMs + keepMs` after its first event, if
+ * its instance dies). Appends name their entry's id (`<ms>-<seq>`, from the appending instance's
+ * clock, past the stream's newest entry), so a second try of an append whose reply was lost, by
+ * ioredis or by the store, is refused by Redis instead of storing a token twice. All the streams followed on
  * one instance are read by one `XREAD BLOCK` loop on one connection, which reads a stream while it
  * has followers there (its producer is one); on a Redis Cluster, one loop per hash tag: give
  * `prefix` a hash tag (`'{answers}:'`) to read them all on one connection. Deadlines are compared
@@ -64,26 +68,17 @@ export function createRedisResumableStore(config: RedisResumableStoreConfig): Re
   // The stream's bookkeeping key, in its cluster slot: `<prefix>{<id>}:state`.
   const stateKey = (streamId: string): string => siblingKey(streamKey(streamId), 'state');
   // One XREAD BLOCK loop reads every stream followed here (on a Cluster, one per slot's hash tag).
-  const { blockMs = 5000, replyGraceMs = 2000, maxEntriesPerRead = 500 } = readLoop;
-  const reads = sharedReads({
-    redis,
-    prefix,
-    blockMs,
-    replyGraceMs,
-    maxEntriesPerRead,
-    connectionName: `sse-rx-redis:${prefix}`,
-  });
+  const reads = sharedReads({ redis, prefix, ...readLoopTuning(readLoop), connectionName: `sse-rx-redis:${prefix}` });
   // Streams claimed here that have no event yet: the first append sets the key's expiry.
   const unexpired = new Map<string, number>();
 
-  const events = (streamId: string): EventStore => {
+  const events = (streamId: string, deadline: number): EventStore => {
     const stream = streamKey(streamId);
     // The producer's own bound keeps the stream small: no trimming, and every client may replay it all.
-    // Its read loop never runs (stream is not called): it appends, and checks the readLoop options.
-    const appender = createRedisStore({ ...readLoop, redis, stream, maxEvents: Infinity });
+    const append = idempotentAppend(redis, stream, deadline);
     return {
       append: async (message: SseMessage) => {
-        const id = await appender.append(message);
+        const id = await append(message);
         const ttlMs = unexpired.get(streamId);
         if (ttlMs !== undefined) {
           unexpired.delete(streamId);
@@ -109,7 +104,8 @@ export function createRedisResumableStore(config: RedisResumableStoreConfig): Re
       if (!state) return undefined;
       const endId = state[1] === 'ended' ? state[3] : undefined;
       // '0-0' resumes from a stream's first entry, also before the stream has any.
-      return { events: events(streamId), originId: '0-0', endId, deadline: Number(state[2]) };
+      const deadline = Number(state[2]);
+      return { events: events(streamId, deadline), originId: '0-0', endId, deadline };
     },
     async finish(streamId, endId, keepMs) {
       unexpired.delete(streamId);

@@ -2,6 +2,7 @@ import { BehaviorSubject, distinctUntilChanged, filter, type Observable, share }
 import type { EventStore } from 'sse-rx-server';
 import { toFields } from './fields.js';
 import { readLoop } from './readLoop.js';
+import { atLeast, readLoopTuning } from './readLoopTuning.js';
 import type { RedisClient } from './redisClient.js';
 import { resumeStream } from './resume.js';
 import { StoreMeters } from './storeMeters.js';
@@ -118,16 +119,10 @@ export interface RedisStore extends EventStore {
  * @public
  */
 export function createRedisStore(config: RedisStoreConfig): RedisStore {
-  const { redis, stream, blockMs = 5000, maxEntriesPerRead = 500, replyGraceMs = 2000, maxReplay = 1000 } = config;
+  const { redis, stream, maxReplay = 1000 } = config;
   const connectionName = config.connectionName ?? `sse-rx-redis:${stream}`;
   const trim = trimArguments(config);
-  const atLeast = (name: string, value: number, min: number, infinite = false): void => {
-    if (!(Number.isInteger(value) || (infinite && value === Infinity)) || value < min)
-      throw new TypeError(`${name} must be an integer >= ${min}${infinite ? ' or Infinity' : ''}, got ${value}.`);
-  };
-  atLeast('blockMs', blockMs, 1);
-  atLeast('replyGraceMs', replyGraceMs, 1);
-  atLeast('maxEntriesPerRead', maxEntriesPerRead, 1);
+  const { blockMs, replyGraceMs, maxEntriesPerRead } = readLoopTuning(config);
   atLeast('maxReplay', maxReplay, 0, true);
 
   const state = new BehaviorSubject<RedisStoreState>('idle');

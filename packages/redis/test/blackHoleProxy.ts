@@ -1,9 +1,15 @@
 import { once } from 'node:events';
 import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
 
-/** A loopback TCP proxy in front of a redis-server that can black-hole the connections it carries. */
+/** A loopback TCP proxy in front of a redis-server that can black-hole the connections it carries, or lose a reply. */
 export interface BlackHoleProxy {
   readonly port: number;
+  /**
+   * The next reply Redis sends, on any connection, is dropped and that connection closed (a reply
+   * lost to a network cut after Redis carried out the command): a client that sends the command
+   * again has it carried out twice unless the command is idempotent.
+   */
+  loseNextReply(): void;
   /**
    * Stops forwarding, both ways, on every connection open now, without closing any of them and
    * ignoring their FIN (a host that crashed, a failover that moved the IP): the peers see a
@@ -17,6 +23,7 @@ export interface BlackHoleProxy {
 /** Starts a {@link BlackHoleProxy} on an ephemeral port of 127.0.0.1 in front of `upstreamPort`. */
 export async function startBlackHoleProxy(upstreamPort: number): Promise<BlackHoleProxy> {
   const open = new Set<() => void>();
+  let losingReply = false;
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
     sockets.add(socket);
@@ -29,7 +36,13 @@ export async function startBlackHoleProxy(upstreamPort: number): Promise<BlackHo
     track(client);
     track(upstream);
     const toUpstream = (chunk: Buffer): boolean => upstream.write(chunk);
-    const toClient = (chunk: Buffer): boolean => client.write(chunk);
+    const toClient = (chunk: Buffer): boolean => {
+      if (!losingReply) return client.write(chunk);
+      losingReply = false;
+      client.destroy();
+      upstream.destroy();
+      return false;
+    };
     client.on('data', toUpstream);
     upstream.on('data', toClient);
     const closeBoth = (): void => {
@@ -56,6 +69,9 @@ export async function startBlackHoleProxy(upstreamPort: number): Promise<BlackHo
   await once(server, 'listening');
   return {
     port: (server.address() as AddressInfo).port,
+    loseNextReply() {
+      losingReply = true;
+    },
     blackHole() {
       for (const stop of open) stop();
       open.clear();
