@@ -123,6 +123,15 @@ describe('SseDecoder: id', () => {
       expect(decodeChunks(cutEvery(bytes, size)).events.map((e) => e.lastEventId)).toEqual(ids);
     const chunks = ['id: 1\ndata: a\n\n: a long comment that ends this chunk\n', 'id: \0\ndata: b\n\n'];
     expect(decodeChunks(chunks).events.map((e) => e.lastEventId)).toEqual(['1', '1']);
+    // Long chunks, as bytes and as text, whole and with a line cut between two.
+    const long = `${': padding\n'.repeat(200)}${text}`;
+    for (const pieces of [[long], [long.slice(0, 2010), long.slice(2010)], [long.slice(0, 2034), long.slice(2034)]]) {
+      expect(decodeChunks(pieces).events.map((e) => e.lastEventId)).toEqual(ids);
+      expect(decodeChunks(pieces.map(utf8)).events.map((e) => e.lastEventId)).toEqual(ids);
+    }
+    // An id with NUL whose line ends in a long chunk that holds none.
+    const ended = ['id: 2\0', `\ndata: b\n\n${': padding\n'.repeat(200)}id: 3\ndata: c\n\n`];
+    expect(decodeChunks(ended).events.map((e) => e.lastEventId)).toEqual(['', '3']);
   });
 
   it('resets the id to empty with an empty value', () => {
