@@ -3,7 +3,6 @@ import { isPassing } from './commandFailure.js';
 import { toFields } from './fields.js';
 import { newestId } from './newestId.js';
 import type { RedisClient } from './redisClient.js';
-import { compareStreamIds } from './streamId.js';
 
 /** The wait before the first retry of a failed append; each next one waits twice as long, up to {@link MAX_RETRY_MS}. */
 const FIRST_RETRY_MS = 100;
@@ -30,48 +29,52 @@ export function idempotentAppend(
   stream: string,
   deadline: number,
 ): (message: SseMessage) => Promise<string> {
-  /** The newest id this writer knows the stream to hold. */
-  let newest = '0-0';
-  return async (message) => {
-    const fields = toFields(message);
-    /** Whether the entry at `id` is this message's: stored now, or by an earlier try whose reply was lost. */
-    const storedAt = async (id: string): Promise<boolean> => {
+  /** The newest id this writer knows the stream to hold, as its two numbers. */
+  let ms = 0;
+  let seq = 0;
+  /** Takes the id for the next entry: the clock's millisecond, or one past the newest if that is not earlier. */
+  const next = (): string => {
+    const now = Date.now();
+    if (now > ms) [ms, seq] = [now, 0];
+    else seq++;
+    return `${ms}-${seq}`;
+  };
+
+  /** After a failed first try: tries again until the entry is at an id, and resolves to that id. */
+  const retry = async (fields: string[], id: string, error: unknown): Promise<string> => {
+    for (let wait = FIRST_RETRY_MS; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
       try {
-        await redis.xadd(stream, id, ...fields);
-        return true;
-      } catch (error) {
         if (!(error instanceof Error && NOT_PAST_NEWEST.test(error.message))) throw error;
         const [entry] = await redis.xrange(stream, id, id);
-        return entry?.[1].length === fields.length && entry[1].every((value, i) => value === fields[i]);
-      }
-    };
-    let id = after(newest);
-    let wait = FIRST_RETRY_MS;
-    for (;;) {
-      try {
-        if (await storedAt(id)) {
-          newest = id;
-          return id;
-        }
+        // Stored by an earlier try whose reply was lost.
+        if (entry?.[1].length === fields.length && entry[1].every((value, i) => value === fields[i])) return id;
         // Another writer is ahead of this clock: go on after its newest entry, at once.
-        newest = await newestId(redis, stream);
-        id = after(newest);
-      } catch (error) {
-        if (!isPassing(error) || Date.now() + wait > deadline) throw error;
+        [ms, seq] = (await newestId(redis, stream)).split('-').map(Number) as [number, number];
+        id = next();
+      } catch (failure) {
+        if (!isPassing(failure) || Date.now() + wait > deadline) throw failure;
         // A store that stays down must not hold a process that is shutting down open until the deadline.
         await new Promise<void>((resolve) => {
           setTimeout(resolve, wait).unref?.();
         });
-        wait = Math.min(wait * 2, MAX_RETRY_MS);
+      }
+      try {
+        await redis.xadd(stream, id, ...fields);
+        return id;
+      } catch (failure) {
+        error = failure;
       }
     }
   };
-}
 
-/** The id for the next entry: the clock's millisecond, or one past `newest` if that is not earlier. */
-function after(newest: string): string {
-  const now = `${Date.now()}-0`;
-  if (compareStreamIds(now, newest) > 0) return now;
-  const dash = newest.indexOf('-');
-  return `${newest.slice(0, dash)}-${BigInt(newest.slice(dash + 1)) + 1n}`;
+  return async (message) => {
+    const fields = toFields(message);
+    const id = next();
+    try {
+      await redis.xadd(stream, id, ...fields);
+      return id;
+    } catch (error) {
+      return await retry(fields, id, error);
+    }
+  };
 }
