@@ -12,6 +12,7 @@ interface Seen {
   states: string[];
   activity: number;
   error: { name: string; message: string; status?: number } | undefined;
+  completed: boolean;
 }
 /** One stream request as the server saw it. */
 interface StreamRequest {
@@ -31,12 +32,14 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
   const requests: StreamRequest[] = [];
   const failing = new Set<string>();
   const cutting = new Set<string>();
+  const ended = new Set<string>();
 
   /**
    * The streams, on their own origin (so the page loads never queue behind them, as with an API
    * host): ticks with ids from Last-Event-ID + 1 on, as a server with replay sends them (from
    * Last-Event-ID - 3 with `&overlap`); a path put in `failing` ends with the contract's
-   * non-retryable error at its next tick, one put in `cutting` has its connection destroyed.
+   * non-retryable error at its next tick, one put in `cutting` has its connection destroyed, one put
+   * in `ended` ends its stream at the next tick and answers 204 (no more events: complete) after.
    */
   function stream(req: IncomingMessage, res: ServerResponse) {
     const cors = {
@@ -50,6 +53,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
       open: true,
     };
     requests.push(seen);
+    if (ended.has(seen.path)) return res.writeHead(204, cors).end();
     res.writeHead(200, { ...cors, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write('retry: 50\n\n');
     // `&overlap`: a server that replays from 3 events before Last-Event-ID (at least once).
@@ -58,6 +62,10 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
     const timer = setInterval(() => {
       id++;
       if (cutting.delete(seen.path)) return res.destroy();
+      if (ended.has(seen.path)) {
+        res.end();
+        return clearInterval(timer);
+      }
       if (failing.has(seen.path)) {
         res.end('event: error\ndata: {"status":403,"code":"gone","message":"Room closed","retryable":false}\n\n');
         return clearInterval(timer);
@@ -103,7 +111,7 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
         const w = window as unknown as { sseRx: Client; seen: Seen; stop: () => void };
         const { connectSse } = w.sseRx;
         const { events$, state$, activity$ } = connectSse<{ tick: string }>(url, { shareAcrossTabs: share });
-        const seen: Seen = { received: [], states: [], activity: 0, error: undefined };
+        const seen: Seen = { received: [], states: [], activity: 0, error: undefined, completed: false };
         w.seen = seen;
         state$.subscribe((s) => seen.states.push(s.status));
         activity$.subscribe(() => seen.activity++);
@@ -111,6 +119,9 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
           next: (e) => seen.received.push(Number(e.data)),
           error: (e: Error & { status?: number }) => {
             seen.error = { name: e.name, message: e.message, status: e.status };
+          },
+          complete: () => {
+            seen.completed = true;
           },
         });
         w.stop = () => subscription.unsubscribe();
@@ -291,34 +302,47 @@ describe.skipIf(!hasChromium)('connectSse shareAcrossTabs in Chromium', { timeou
     }
   });
 
-  it("a follower slow to hear the leader's end does not lead a request of its own when the lock passes to it", async () => {
-    const path = fresh('slow-end');
-    const leader = await openTab(path, true);
-    // A loaded tab: each channel message reaches its listener 300 ms late (in order), as the lock passes at once.
-    const follower = await openTab(path, true, () => {
-      const Native = BroadcastChannel;
-      const late = (listener: ((e: MessageEvent) => void) | null) =>
-        listener && ((e: MessageEvent) => setTimeout(() => listener(e), 300));
-      window.BroadcastChannel = class extends Native {
-        override set onmessage(listener: ((e: MessageEvent) => void) | null) {
-          super.onmessage = late(listener);
-        }
-      };
-    });
-    const tabs = [leader, follower];
-    try {
-      for (const tab of tabs) await until(tab, 1, 'an event in each tab');
-      failing.add(path);
-      for (const tab of tabs) await waitFor(async () => (await seenIn(tab)).error !== undefined, 15_000, 'the error');
-      expect((await seenIn(follower)).error).toEqual({ name: 'SseServerError', message: 'Room closed', status: 403 });
-      // Had the follower taken the lock for a new leader, its request would be here by now: it leads at once.
-      tabs.push(await openTab(fresh('after-slow-end'), true));
-      await until(tabs[2]!, 3, 'a later stream');
-      expect(requestsFor(path)).toHaveLength(1);
-    } finally {
-      for (const tab of tabs) await tab.close();
-    }
-  });
+  it.each([
+    ['an error', 1],
+    ['a completion (the stream ended, the reconnect answered 204)', 2],
+  ])(
+    "a follower slow to hear the group's end (%s) does not lead a request of its own when the lock passes to it",
+    async (end, leaderRequests) => {
+      const path = fresh('slow-end');
+      const leader = await openTab(path, true);
+      // A loaded tab: each channel message reaches its listener 300 ms late (in order), as the lock passes at once.
+      const follower = await openTab(path, true, () => {
+        const Native = BroadcastChannel;
+        const late = (listener: ((e: MessageEvent) => void) | null) =>
+          listener && ((e: MessageEvent) => setTimeout(() => listener(e), 300));
+        window.BroadcastChannel = class extends Native {
+          override set onmessage(listener: ((e: MessageEvent) => void) | null) {
+            super.onmessage = late(listener);
+          }
+        };
+      });
+      const tabs = [leader, follower];
+      const isEnded = ({ error, completed }: Seen) => (end === 'an error' ? error !== undefined : completed);
+      try {
+        for (const tab of tabs) await until(tab, 1, 'an event in each tab');
+        (end === 'an error' ? failing : ended).add(path);
+        for (const tab of tabs) await waitFor(async () => isEnded(await seenIn(tab)), 15_000, 'the end');
+        if (end === 'an error')
+          expect((await seenIn(follower)).error).toEqual({
+            name: 'SseServerError',
+            message: 'Room closed',
+            status: 403,
+          });
+        else expect((await seenIn(follower)).error).toBeUndefined();
+        // Had the follower taken the lock for a new leader, its request would be here by now: it leads at once.
+        tabs.push(await openTab(fresh('after-slow-end'), true));
+        await until(tabs[2]!, 3, 'a later stream');
+        expect(requestsFor(path)).toHaveLength(leaderRequests);
+      } finally {
+        for (const tab of tabs) await tab.close();
+      }
+    },
+  );
 
   it('falls back to one connection per tab where BroadcastChannel is missing', async () => {
     const path = fresh('fallback');
