@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { filter, firstValueFrom, type Observable, take, timeout, toArray } from 'rxjs';
+import { filter, firstValueFrom, type Observable, take, tap, throwError, timeout, toArray } from 'rxjs';
 import { afterAll, beforeAll } from 'vitest';
 import type { SseMessage } from 'sse-rx-codec';
 import { createRedisStore, type RedisStoreConfig } from '../src/index.js';
@@ -15,7 +15,15 @@ export function connect(port: number): Redis {
 
 /** The first `count` values of `source$`, failing after `ms`. */
 export function collect<T>(source$: Observable<T>, count: number, ms = 10_000): Promise<T[]> {
-  return firstValueFrom(source$.pipe(take(count), toArray(), timeout(ms)));
+  let got = 0;
+  return firstValueFrom(
+    source$.pipe(
+      tap(() => got++),
+      take(count),
+      toArray(),
+      timeout({ first: ms, with: () => throwError(() => new Error(`Got ${got} of ${count} values within ${ms} ms`)) }),
+    ),
+  );
 }
 
 /** Appends `message` to `stream` through `redis` (a store made for the call: it opens no connection of its own). */
@@ -30,10 +38,15 @@ export function append(
 
 /** Resolves when the store's read loop is in `state`. */
 export function whenState(store: { state$: Observable<string> }, state: string, ms = 10_000): Promise<unknown> {
+  let last = '';
   return firstValueFrom(
     store.state$.pipe(
+      tap((s) => (last = s)),
       filter((s) => s === state),
-      timeout(ms),
+      timeout({
+        first: ms,
+        with: () => throwError(() => new Error(`No state ${state} within ${ms} ms (the last: ${last})`)),
+      }),
     ),
   );
 }

@@ -60,13 +60,13 @@ describe.skipIf(!redisServerAvailable)('a store whose Redis connection goes sile
     cleanup.push(() => suite.server.resume());
     // Sent now, applied when the server runs again.
     const during = Array.from({ length: 10 }, (_, n) => append(suite.publisher, 'frozen', { data: `${n + 1}` }));
-    await whenState(store, 'reconnecting', 5_000);
+    await whenState(store, 'reconnecting');
     suite.server.resume();
     ids.push(...(await Promise.all(during)));
-    await whenState(store, 'connected', 5_000);
+    await whenState(store, 'connected');
     for (let n = 11; n <= 20; n++) ids.push(await append(suite.publisher, 'frozen', { data: String(n) }));
 
-    const messages = await collect(messages$, 21, 5_000);
+    const messages = await collect(messages$, 21);
     expect(messages.map((m) => m.id)).toEqual(ids);
   });
 });
