@@ -16,6 +16,9 @@ if (!hasChromium)
 const page = (script: string) =>
   `<!doctype html><meta charset="utf-8"><title>sse-rx e2e</title><script>${script}</script>`;
 
+/** What the page scripts keep on `window`: the events received, and the EventSource (when one is used). */
+type PageWindow = Window & { received: PageEvent[]; source: EventSource };
+
 /** A page script that records every event of the given types from a native EventSource. */
 const eventSourceScript = (types: string[]) => `
   window.received = [];
@@ -65,12 +68,12 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
     try {
       await tab.goto(server.url);
       await waitFor(
-        async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length,
+        async () => (await tab.evaluate(() => (window as unknown as PageWindow).received.length)) >= expected.length,
         10_000,
         'events in the page',
       );
-      expect(await tab.evaluate(() => (window as any).received)).toEqual(expected);
-      await tab.evaluate(() => (window as any).source.close());
+      expect(await tab.evaluate(() => (window as unknown as PageWindow).received)).toEqual(expected);
+      await tab.evaluate(() => (window as unknown as PageWindow).source.close());
     } finally {
       await tab.close();
       await server.close();
@@ -89,7 +92,7 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
     const port = server.port;
     const tab = await browser.context.newPage();
     const dataInPage = async () =>
-      (await tab.evaluate(() => (window as any).received.map((e: PageEvent) => e.data))) as string[];
+      (await tab.evaluate(() => (window as unknown as PageWindow).received.map((e) => e.data))) as string[];
     try {
       await tab.goto(server.url);
       await waitFor(() => seenIds.length === 1, 10_000, 'the first connection');
@@ -105,7 +108,7 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
 
       expect(await dataInPage()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `event ${n}`));
       expect(seenIds).toEqual([undefined, ids[2]]);
-      await tab.evaluate(() => (window as any).source.close());
+      await tab.evaluate(() => (window as unknown as PageWindow).source.close());
     } finally {
       await tab.close();
       await server.close();
@@ -177,11 +180,11 @@ describe.skipIf(!hasChromium)('a real browser against sse-rx-server', () => {
     try {
       await tab.goto(server.url);
       await waitFor(
-        async () => (await tab.evaluate(() => (window as any).received.length)) >= expected.length,
+        async () => (await tab.evaluate(() => (window as unknown as PageWindow).received.length)) >= expected.length,
         10_000,
         'events in the page',
       );
-      expect(await tab.evaluate(() => (window as any).received)).toEqual(expected);
+      expect(await tab.evaluate(() => (window as unknown as PageWindow).received)).toEqual(expected);
     } finally {
       await tab.close();
       await server.close();
