@@ -54,22 +54,22 @@ export function stateFromWire(state: WireState): SseConnectionState {
 }
 
 /**
- * Resolves once a message posted now on channel `name` has come back to this tab: by then the browser
- * has handed every message posted on it before to every tab, and a tab hears them in the order sent.
+ * Resolves once a message `bus` posts now has come back to this tab (to another object on the same
+ * channel): a channel delivers one sender's messages in order, and hands each to every tab at once,
+ * so by then every tab has been handed what `bus` posted before.
  * @example
  * post({ kind: 'error', error }); // then let go of the lock only after:
- * await roundTrip(name);
+ * await roundTrip(bus);
  */
-export function roundTrip(name: string): Promise<void> {
+export function roundTrip(bus: BroadcastChannel): Promise<void> {
   return new Promise((resolve) => {
-    const [here, there] = [new BroadcastChannel(name), new BroadcastChannel(name)];
+    const here = new BroadcastChannel(bus.name);
     const token = Math.random().toString(36);
     here.onmessage = ({ data }: MessageEvent<TabMessage>) => {
       if (data.kind !== 'sync' || data.token !== token) return;
       here.close();
-      there.close();
       resolve();
     };
-    there.postMessage({ kind: 'sync', token } satisfies TabMessage);
+    bus.postMessage({ kind: 'sync', token } satisfies TabMessage);
   });
 }

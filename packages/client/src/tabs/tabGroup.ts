@@ -86,12 +86,12 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
         },
         error: (error: unknown) => {
           post({ kind: 'error', error: errorToWire(error) });
-          told = roundTrip(name);
+          told = roundTrip(bus);
           subscriber.error(error);
         },
         complete: () => {
           post({ kind: 'complete' });
-          told = roundTrip(name);
+          told = roundTrip(bus);
           subscriber.complete();
         },
       });
@@ -139,7 +139,7 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     locks
       .request(name, { signal: quit.signal }, async () => {
         // What the last leader said before it let go (the group's end, say) arrives before this tab decides.
-        await roundTrip(name);
+        if (!subscriber.closed) await roundTrip(bus);
         // Held until this tab leaves; `release` is set first, so an end while starting to lead releases it too.
         return new Promise<void>((resolve) => {
           release = resolve;
