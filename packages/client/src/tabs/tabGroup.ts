@@ -56,6 +56,11 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
     let lastActivity: SseActivity | undefined;
     /** Set when this tab's connection ended the group: the lock passes on once every tab has been told. */
     let told: Promise<void> | undefined;
+    /** Relays the group's end (`error` or `complete`), and starts making sure every tab has it. */
+    const tell = (end: TabMessage): void => {
+      post(end);
+      told = roundTrip(bus);
+    };
     const lead = (): Subscription => {
       source = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
       let previousId = position;
@@ -85,13 +90,11 @@ export function tabGroup(input: string | URL, config: FromSseConfig, channel: tr
           deliver(event, own, source);
         },
         error: (error: unknown) => {
-          post({ kind: 'error', error: errorToWire(error) });
-          told = roundTrip(bus);
+          tell({ kind: 'error', error: errorToWire(error) });
           subscriber.error(error);
         },
         complete: () => {
-          post({ kind: 'complete' });
-          told = roundTrip(bus);
+          tell({ kind: 'complete' });
           subscriber.complete();
         },
       });
