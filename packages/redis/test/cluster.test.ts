@@ -157,9 +157,7 @@ describe.skipIf(!redisServerAvailable)('createRedisStore on a Redis Cluster (3 p
         expect(await appendedThrough?.wait(1, 5000)).toBe(1);
         await primary.kill();
         // Promoted once a live node names another primary for the slot, and every slot is served.
-        const deadline = Date.now() + 20_000;
-        while ((await cluster.primaryOf(slot).catch(() => primary)).id === primary.id && Date.now() < deadline)
-          await sleep(50);
+        await cluster.untilPromoted(slot, primary);
         await cluster.untilHealthy(20_000);
       },
       // A reply deadline (3 s) longer than ioredis's own retries on a dead node. The first instance

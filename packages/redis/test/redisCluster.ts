@@ -33,6 +33,11 @@ export interface RedisCluster {
   slotOf(key: string): Promise<number>;
   /** Moves `slot` with its keys from its primary to `to` (IMPORTING/MIGRATING, `MIGRATE`, `SETSLOT NODE`), as `redis-cli --cluster reshard` does. */
   moveSlot(slot: number, to: ClusterNode): Promise<void>;
+  /**
+   * Resolves once a live node names a primary other than `from` for `slot` (a replica promoted after
+   * `from` died; while no primary serves the slot at all, it is not promoted yet).
+   */
+  untilPromoted(slot: number, from: ClusterNode, timeoutMs?: number): Promise<void>;
   /** Resolves once every live node sees all 16,384 slots served and `cluster_state:ok`. */
   untilHealthy(timeoutMs?: number): Promise<void>;
   /** Kills every node and removes the temp dir. */
@@ -141,6 +146,13 @@ export async function startRedisCluster(config: RedisClusterConfig = {}): Promis
             await connect(node.port)
               .cluster('SETSLOT', slot, 'NODE', to.id)
               .catch(() => undefined);
+      },
+      async untilPromoted(slot, from, timeoutMs = 20_000) {
+        const deadline = Date.now() + timeoutMs;
+        while ((await cluster.primaryOf(slot).catch(() => from)).id === from.id) {
+          if (Date.now() > deadline) throw new Error(`slot ${slot} had no new primary within ${timeoutMs} ms`);
+          await sleep(50);
+        }
       },
       async untilHealthy(timeoutMs = 20_000) {
         const deadline = Date.now() + timeoutMs;

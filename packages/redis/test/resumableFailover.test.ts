@@ -140,9 +140,7 @@ describe.skipIf(!redisServerAvailable)('createRedisResumableStore through a Redi
       tokens$.complete();
     };
     const rest = producing !== 'after' ? produceRest() : undefined;
-    // While the slot has no primary at all, primaryOf throws ("no primary serves slot"): not yet promoted.
-    const promoted = async () => (await cluster.primaryOf(slot).catch(() => primary)).id !== primary.id;
-    await waitFor(promoted, WAIT_MS, 'the replica promoted');
+    await cluster.untilPromoted(slot, primary, WAIT_MS);
     await cluster.untilHealthy(WAIT_MS);
     readers.push(...follow(streamsB));
     await (rest ?? produceRest());
